@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/** Comma-separated list, trimmed, empty entries dropped: `a:9092, b:9092` -> ['a:9092', 'b:9092']. */
+export const csvList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry.length > 0),
+  )
+  .pipe(z.array(z.string()).min(1, 'must list at least one entry'));
+
+/** A TCP port given as a string in the environment. */
+export const port = z.coerce.number().int().min(0).max(65_535);
+
+const postgresSchemaName = z
+  .string()
+  .regex(
+    /^[a-z_][a-z0-9_]{0,62}$/,
+    'must be a lower-case PostgreSQL identifier (letters, digits, underscore)',
+  );
+
+/** Variables every service reads. */
+export const commonEnv = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HTTP_PORT: port.default(3000),
+  /** Distinguishes replicas (the pod name in Kubernetes); used for broadcast consumer groups. */
+  SERVICE_INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and dash only')
+    .default('local'),
+};
+
+/** Kafka connection. `KAFKA_GROUP_PREFIX` isolates test runs and tenants sharing a cluster. */
+export const kafkaEnv = {
+  KAFKA_BROKERS: csvList,
+  KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  KAFKA_GROUP_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/)
+    .default(''),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
+  KAFKA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+};
+
+/** PostgreSQL connection; each service owns one schema inside the database. */
+export const databaseEnv = {
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+  DATABASE_SCHEMA: postgresSchemaName,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+};
+
+/** Redis connection. Timeouts are short so that an outage fails fast instead of hanging. */
+export const redisEnv = {
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:._-]*$/)
+    .default('ballast:'),
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
+  REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
+};
