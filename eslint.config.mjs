@@ -83,14 +83,20 @@ export default [
     files: ['services/**/*.ts', 'libs/platform/**/*.ts', 'libs/testing/**/*.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
+  },
   {
-    // Test infrastructure is for tests: product code never imports it.
-    files: ['services/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    // Test-only packages stay out of product code.
+    files: ['libs/**/*.ts', 'services/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', 'libs/testing/**', '**/testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: '@ballast/testing', message: 'test-only library' }] },
+        {
+          paths: [
+            { name: '@ballast/testing', message: 'test-only library' },
+            { name: 'fast-check', message: 'test-only package' },
+          ],
+        },
       ],
     },
   },

@@ -54,5 +54,11 @@ function baseConfig(projectDir, kind) {
 module.exports = {
   workspaceRoot,
   unit: (projectDir) => baseConfig(projectDir, 'unit'),
-  integration: (projectDir) => ({ ...baseConfig(projectDir, 'integration'), slowTestThreshold: 30 }),
+  integration: (projectDir) => ({
+    ...baseConfig(projectDir, 'integration'),
+    globalSetup: path.join(workspaceRoot, 'libs/testing/src/global-setup.ts'),
+    globalTeardown: path.join(workspaceRoot, 'libs/testing/src/global-teardown.ts'),
+    testTimeout: 180_000,
+    slowTestThreshold: 30,
+  }),
 };

@@ -1,1 +1,129 @@
-export {};
+export {
+  DECIMAL_STRING_MAX_LENGTH,
+  DECIMAL_STRING_PATTERN,
+  type DecimalString,
+  decimalString,
+  nonNegativeDecimalString,
+  positiveDecimalString,
+} from './lib/decimal-string';
+export {
+  TICKER_SYMBOL_PATTERN,
+  isoDateString,
+  isoDateTimeString,
+  nonEmptyString,
+  tickerSymbol,
+  uuidString,
+} from './lib/primitives';
+export { type CurrencyCode, KNOWN_CURRENCIES, currencyCode, isKnownCurrency } from './lib/currency';
+export {
+  ROOT_PATH,
+  type ValidationIssue,
+  toValidationIssues,
+  validationIssueSchema,
+} from './lib/validation-issue';
+export {
+  type CreateEnvelopeInput,
+  type EnvelopeMetadata,
+  type MessageEnvelope,
+  causedBy,
+  createEnvelope,
+  envelopeMetadataSchema,
+  envelopeSchema,
+} from './lib/envelope';
+export {
+  CLOUD_EVENTS_SPEC_VERSION,
+  CLOUD_EVENT_HEADERS,
+  type HeaderValue,
+  type KafkaHeaders,
+  MESSAGE_CONTENT_TYPE,
+  fromCloudEventHeaders,
+  toCloudEventHeaders,
+} from './lib/cloud-events-headers';
+export {
+  PRICES_RAW_KEY,
+  PRICES_RAW_SCHEMA_VERSION,
+  PRICES_RAW_TOPIC,
+  type PricesRawPayload,
+  pricesRawPayloadSchema,
+} from './lib/topics/prices-raw.schema';
+export {
+  PRICE_TICK_KEY,
+  PRICE_TICK_SCHEMA_VERSION,
+  PRICE_TICK_TOPIC,
+  type PriceTickPayload,
+  priceTickPayloadSchema,
+} from './lib/topics/price-tick.schema';
+export {
+  ACCOUNT_TYPES,
+  type Account,
+  type AccountType,
+  PORTFOLIO_STATE_KEY,
+  PORTFOLIO_STATE_SCHEMA_VERSION,
+  PORTFOLIO_STATE_TOPIC,
+  type PortfolioStatePayload,
+  type Position,
+  type RebalancePolicy,
+  TARGET_WEIGHT_SUM_TOLERANCE,
+  type TargetWeight,
+  type TaxLot,
+  accountSchema,
+  portfolioStatePayloadSchema,
+  positionSchema,
+  rebalancePolicySchema,
+  targetWeightSchema,
+  taxLotSchema,
+} from './lib/topics/portfolio-state.schema';
+export {
+  type AbsoluteBandTrigger,
+  DRIFT_DETECTED_KEY,
+  DRIFT_DETECTED_SCHEMA_VERSION,
+  DRIFT_DETECTED_TOPIC,
+  DRIFT_DIRECTIONS,
+  DRIFT_TOLERANCE,
+  DRIFT_TRIGGER_KINDS,
+  type DriftDetectedPayload,
+  type DriftDirection,
+  type DriftRow,
+  type DriftTrigger,
+  type DriftTriggerKind,
+  type PriceUsed,
+  type RelativeBandTrigger,
+  absoluteBandTriggerSchema,
+  driftDetectedPayloadSchema,
+  driftRowSchema,
+  driftTriggerSchema,
+  priceUsedSchema,
+  relativeBandTriggerSchema,
+} from './lib/topics/drift-detected.schema';
+export {
+  DEAD_LETTER_ENCODINGS,
+  DEAD_LETTER_REASON_KINDS,
+  DEAD_LETTER_SCHEMA_VERSION,
+  DEAD_LETTER_TOPIC_SUFFIX,
+  type DeadLetter,
+  type DeadLetterEncoding,
+  type DeadLetterReason,
+  type DeadLetterReasonKind,
+  deadLetterReasonSchema,
+  deadLetterSchema,
+  deadLetterTopicFor,
+  isDeadLetterTopic,
+} from './lib/dead-letter.schema';
+export { UnknownTopicError } from './lib/unknown-topic.error';
+export {
+  type ParseResult,
+  type PartitionKeyField,
+  TOPICS,
+  TOPIC_NAMES,
+  type TopicContract,
+  type TopicEnvelope,
+  type TopicName,
+  type TopicPayload,
+  type Topics,
+  getTopicContract,
+  isTopicName,
+  parseMessage,
+  partitionKeyFor,
+  topicEnvelopeSchema,
+  topicRegistry,
+} from './lib/topic-registry';

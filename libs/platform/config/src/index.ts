@@ -1,4 +1,4 @@
 export { ConfigValidationError } from './lib/config-validation.error';
-export { commonEnv, csvList, databaseEnv, kafkaEnv, port, redisEnv } from './lib/env-schemas';
+export { booleanString, commonEnv, csvList, databaseEnv, kafkaEnv, port, redisEnv } from './lib/env-schemas';
 export { loadConfig, redactConfig } from './lib/load-config';
 export { APP_CONFIG, BallastConfigModule } from './lib/config.module';

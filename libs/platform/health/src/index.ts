@@ -1,1 +1,1 @@
-export {};
+export { BallastHealthModule } from './lib/health.module';

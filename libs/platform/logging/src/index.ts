@@ -1,1 +1,1 @@
-export {};
+export { BallastLoggingModule } from './lib/logging.module';

@@ -1,1 +1,8 @@
-export {};
+export { redisKey } from './lib/redis-keys';
+export {
+  BallastRedisModule,
+  REDIS_CLIENT,
+  RedisUnavailableError,
+  connectRedis,
+  createRedisClient,
+} from './lib/redis.module';

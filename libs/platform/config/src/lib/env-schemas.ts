@@ -11,6 +11,11 @@ export const csvList = z
   )
   .pipe(z.array(z.string()).min(1, 'must list at least one entry'));
 
+/** `true`/`false`/`1`/`0` as found in environments; anything else is an error, not `false`. */
+export const booleanString = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+  .transform((value) => value === true || value === 'true' || value === '1');
+
 /** A TCP port given as a string in the environment. */
 export const port = z.coerce.number().int().min(0).max(65_535);
 
@@ -26,6 +31,8 @@ export const commonEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_PORT: port.default(3000),
+  /** Largest JSON request body accepted, in bytes (a household with thousands of tax lots is a few MB). */
+  HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50_000_000).default(5_000_000),
   /** Distinguishes replicas (the pod name in Kubernetes); used for broadcast consumer groups. */
   SERVICE_INSTANCE_ID: z
     .string()
@@ -51,6 +58,11 @@ export const databaseEnv = {
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
   DATABASE_SCHEMA: postgresSchemaName,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Run pending migrations at boot (local runs, tests). In Kubernetes a Job runs them before the
+   * rollout (`node main.js migrate`) and the pods start with this off.
+   */
+  DATABASE_MIGRATE_ON_START: booleanString.default(true),
 };
 
 /** Redis connection. Timeouts are short so that an outage fails fast instead of hanging. */

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { currencyCode } from '../currency';
+import { reportDuplicates } from '../duplicates';
+import { nonNegativeDecimalString, positiveDecimalString } from '../decimal-string';
+import { isoDateString, isoDateTimeString, nonEmptyString, tickerSymbol, uuidString } from '../primitives';
+
+/**
+ * The ledger's full snapshot of one portfolio, produced by api. The topic is compacted, so the
+ * latest snapshot per portfolio is kept forever and a new consumer rebuilds its view from it.
+ */
+export const PORTFOLIO_STATE_TOPIC = 'portfolio.state';
+export const PORTFOLIO_STATE_SCHEMA_VERSION = 1;
+/** Partitioned (and compacted) by the payload's `portfolioId`. */
+export const PORTFOLIO_STATE_KEY = 'portfolioId';
+
+/** Tax treatment of an account: decides whether selling realizes a gain (taxable only). */
+export const ACCOUNT_TYPES = ['taxable', 'traditional', 'roth'] as const;
+export type AccountType = (typeof ACCOUNT_TYPES)[number];
+
+/** How far the sum of target weights may be from 1: room for binary rounding of decimal inputs. */
+export const TARGET_WEIGHT_SUM_TOLERANCE = 1e-9;
+
+/** One purchase of a position, kept so that tax-aware selling can pick which shares to sell. */
+export const taxLotSchema = z.object({
+  lotId: nonEmptyString,
+  quantity: positiveDecimalString,
+  /** Total cost of the whole lot (not per share), in the portfolio's base currency. */
+  costBasis: nonNegativeDecimalString,
+  /** Trade date; holding periods (short vs long term) and wash-sale windows count from it. */
+  acquiredOn: isoDateString,
+});
+
+export const positionSchema = z
+  .object({
+    symbol: tickerSymbol,
+    /** Units held (shares, fund units); fractional shares allowed. */
+    quantity: nonNegativeDecimalString,
+    /** Empty where lots are not tracked, e.g. in tax-advantaged accounts. */
+    lots: z.array(taxLotSchema).default([]),
+  })
+  .superRefine((position, context) => {
+    reportDuplicates(
+      position.lots.map((lot) => lot.lotId),
+      (index, lotId) =>
+        context.addIssue({
+          code: 'custom',
+          path: ['lots', index, 'lotId'],
+          message: `duplicate lot id "${lotId}"`,
+        }),
+    );
+  });
+
+export const accountSchema = z
+  .object({
+    accountId: nonEmptyString,
+    name: nonEmptyString,
+    type: z.enum(ACCOUNT_TYPES, { error: `must be one of ${ACCOUNT_TYPES.join(', ')}` }),
+    /** Uninvested cash, in the base currency. */
+    cash: nonNegativeDecimalString,
+    positions: z.array(positionSchema),
+  })
+  .superRefine((account, context) => {
+    reportDuplicates(
+      account.positions.map((position) => position.symbol),
+      (index, symbol) =>
+        context.addIssue({
+          code: 'custom',
+          path: ['positions', index, 'symbol'],
+          message: `duplicate position "${symbol}" in account "${account.accountId}": merge it into one position`,
+        }),
+    );
+  });
+
+/** Desired share of the portfolio's total value (cash included) held in one symbol, across accounts. */
+export const targetWeightSchema = z.object({
+  symbol: tickerSymbol,
+  /** A fraction in [0, 1], not a percentage. */
+  weight: z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'),
+});
+
+/** When a portfolio counts as drifted, and which trades are worth making. */
+export const rebalancePolicySchema = z.object({
+  /**
+   * Drift band in basis points of portfolio weight: 500 means a holding may be 5 percentage points
+   * away from its target (e.g. 35% against a 30% target) before it triggers a rebalance.
+   */
+  absoluteBandBps: z.int().min(1).max(10_000),
+  /**
+   * Band relative to the target weight, in basis points of that weight: 2500 means a 4% target
+   * may move by 1 percentage point. Absent means no relative band.
+   */
+  relativeBandBps: z.int().min(1).max(10_000).optional(),
+  /** Trades smaller than this, in the base currency, are not worth their cost. */
+  minTradeValue: nonNegativeDecimalString.optional(),
+});
+
+export const portfolioStatePayloadSchema = z
+  .object({
+    portfolioId: uuidString,
+    householdId: nonEmptyString,
+    name: nonEmptyString,
+    /** The currency cash, cost bases and trade values are expressed in. */
+    baseCurrency: currencyCode,
+    /** Grows by one with each change of the portfolio; consumers drop snapshots older than what they hold. */
+    version: z.int().positive(),
+    accounts: z.array(accountSchema).min(1, 'a portfolio has at least one account'),
+    targets: z.array(targetWeightSchema).min(1, 'a portfolio has at least one target'),
+    policy: rebalancePolicySchema,
+    updatedAt: isoDateTimeString,
+  })
+  .superRefine((state, context) => {
+    reportDuplicates(
+      state.accounts.map((account) => account.accountId),
+      (index, accountId) =>
+        context.addIssue({
+          code: 'custom',
+          path: ['accounts', index, 'accountId'],
+          message: `duplicate account id "${accountId}"`,
+        }),
+    );
+    reportDuplicates(
+      state.targets.map((target) => target.symbol),
+      (index, symbol) =>
+        context.addIssue({
+          code: 'custom',
+          path: ['targets', index, 'symbol'],
+          message: `duplicate target symbol "${symbol}": give each symbol one target`,
+        }),
+    );
+    const sum = state.targets.reduce((total, target) => total + target.weight, 0);
+    if (Math.abs(sum - 1) > TARGET_WEIGHT_SUM_TOLERANCE) {
+      context.addIssue({
+        code: 'custom',
+        path: ['targets'],
+        message: `target weights must sum to 1, got ${sum}`,
+      });
+    }
+  });
+
+export type TaxLot = z.infer<typeof taxLotSchema>;
+export type Position = z.infer<typeof positionSchema>;
+export type Account = z.infer<typeof accountSchema>;
+export type TargetWeight = z.infer<typeof targetWeightSchema>;
+export type RebalancePolicy = z.infer<typeof rebalancePolicySchema>;
+export type PortfolioStatePayload = z.infer<typeof portfolioStatePayloadSchema>;

@@ -1,0 +1,49 @@
+import { Logger } from '@nestjs/common';
+import { type KafkaConfig, logLevel, type logCreator } from 'kafkajs';
+
+/** The parsed environment a Kafka connection needs (see `kafkaEnv` in @ballast/platform-config). */
+export interface KafkaEnvConfig {
+  KAFKA_BROKERS: string[];
+  KAFKA_CLIENT_ID?: string | undefined;
+  KAFKA_GROUP_PREFIX: string;
+  KAFKA_TOPIC_PARTITIONS: number;
+  KAFKA_REPLICATION_FACTOR: number;
+  KAFKA_MAX_ATTEMPTS: number;
+  SERVICE_INSTANCE_ID: string;
+}
+
+/** Routes kafkajs's own logging into the Nest logger instead of stdout JSON of its own. */
+const nestLogCreator: logCreator = () => {
+  const logger = new Logger('kafkajs');
+  return ({ level, log }) => {
+    const { message, ...extra } = log;
+    const line = `${message} ${JSON.stringify(extra)}`;
+    if (level === logLevel.ERROR) logger.error(line);
+    else if (level === logLevel.WARN) logger.warn(line);
+    else logger.debug(line);
+  };
+};
+
+/**
+ * Connection settings shared by producers, consumers and the admin client. Timeouts are short so
+ * that a broker outage shows up quickly in logs and readiness, and kafkajs's own retries are bounded.
+ */
+export function kafkaClientConfig(config: KafkaEnvConfig, serviceName: string): KafkaConfig {
+  return {
+    clientId: config.KAFKA_CLIENT_ID ?? `${serviceName}-${config.SERVICE_INSTANCE_ID}`,
+    brokers: config.KAFKA_BROKERS,
+    connectionTimeout: 3_000,
+    requestTimeout: 15_000,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+    logLevel: logLevel.WARN,
+    logCreator: nestLogCreator,
+  };
+}
+
+/**
+ * Consumer group ids are explicit and distinct per service (and per test run through
+ * KAFKA_GROUP_PREFIX): two unrelated consumers sharing a group would silently split partitions.
+ */
+export function consumerGroupId(config: Pick<KafkaEnvConfig, 'KAFKA_GROUP_PREFIX'>, name: string): string {
+  return `${config.KAFKA_GROUP_PREFIX}${name}`;
+}

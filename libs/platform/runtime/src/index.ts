@@ -1,0 +1,2 @@
+export { runService, type ServiceDefinition } from './lib/run-service';
+export { ZodBodyPipe } from './lib/zod-body.pipe';

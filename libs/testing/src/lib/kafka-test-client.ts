@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { type Consumer, type IHeaders, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+
+export interface ReceivedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  /** The value parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
+}
+
+/**
+ * A test's own window on Kafka: a producer for sending raw records (including malformed ones) and
+ * a consumer with a group id unique to this test process that records everything on the topics it
+ * watches. Always `close()` it in teardown: a consumer that leaves uncleanly delays the next join.
+ */
+export class KafkaTestClient {
+  private readonly kafka: Kafka;
+  private producer: Producer | undefined;
+  private consumer: Consumer | undefined;
+  readonly received: ReceivedMessage[] = [];
+
+  constructor(brokers: readonly string[]) {
+    this.kafka = new Kafka({
+      clientId: `ballast-test-${process.pid}`,
+      brokers: [...brokers],
+      logLevel: logLevel.NOTHING,
+    });
+  }
+
+  async send(
+    topic: string,
+    records: { key: string | null; value: string | Buffer | null; headers?: IHeaders }[],
+  ): Promise<void> {
+    if (this.producer === undefined) {
+      this.producer = this.kafka.producer({
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await this.producer.connect();
+    }
+    await this.producer.send({ topic, acks: -1, messages: records });
+  }
+
+  /** Starts recording the topics (which must exist) from their beginning. */
+  async watch(topics: readonly string[]): Promise<void> {
+    this.consumer = this.kafka.consumer({
+      groupId: `ballast-test-${process.pid}-${randomUUID()}`,
+      allowAutoTopicCreation: false,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    let assigned = false;
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      assigned = true;
+    });
+    await this.consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const value = message.value === null ? null : message.value.toString('utf8');
+        let json: unknown;
+        try {
+          json = value === null ? undefined : (JSON.parse(value) as unknown);
+        } catch {
+          json = undefined;
+        }
+        const headers: Record<string, string> = {};
+        for (const [name, header] of Object.entries(message.headers ?? {})) {
+          if (header !== undefined) headers[name] = String(Array.isArray(header) ? header[0] : header);
+        }
+        this.received.push({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? null,
+          value,
+          headers,
+          json,
+        });
+        return Promise.resolve();
+      },
+    });
+    const deadline = Date.now() + 30_000;
+    while (!assigned && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (!assigned) throw new Error(`test consumer did not join its group for ${topics.join(', ')}`);
+  }
+
+  messages(topic: string, predicate: (message: ReceivedMessage) => boolean = () => true): ReceivedMessage[] {
+    return this.received.filter((message) => message.topic === topic && predicate(message));
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+}

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { PRICE_TICK_TOPIC, PRICES_RAW_TOPIC } from '@ballast/contracts';
+import { BallastConfigModule } from '@ballast/platform-config';
+import { BallastDatabaseModule } from '@ballast/platform-database';
+import { BallastHealthModule } from '@ballast/platform-health';
+import { BallastKafkaModule, MESSAGING_ENTITIES } from '@ballast/platform-kafka';
+import { BallastLoggingModule } from '@ballast/platform-logging';
+import { BallastRedisModule } from '@ballast/platform-redis';
+import { MARKET_DATA_SERVICE, marketDataConfigSchema, RAW_PRICES_GROUP } from './config/market-data.config';
+import { MARKET_DATA_MIGRATIONS } from './migrations';
+import { LastPrice } from './prices/last-price.entity';
+import { PricesModule } from './prices/prices.module';
+import { ReplayModule } from './replay/replay.module';
+
+@Module({
+  imports: [
+    BallastConfigModule.forRoot(marketDataConfigSchema),
+    BallastLoggingModule.forRoot(MARKET_DATA_SERVICE),
+    BallastDatabaseModule.forRoot({
+      serviceName: MARKET_DATA_SERVICE,
+      entities: [...MESSAGING_ENTITIES, LastPrice],
+      migrations: MARKET_DATA_MIGRATIONS,
+    }),
+    BallastRedisModule,
+    BallastKafkaModule.forRoot({
+      serviceName: MARKET_DATA_SERVICE,
+      topics: [PRICES_RAW_TOPIC, PRICE_TICK_TOPIC],
+      consumerGroups: [RAW_PRICES_GROUP],
+    }),
+    BallastHealthModule,
+    PricesModule,
+    ReplayModule,
+  ],
+})
+export class AppModule {}

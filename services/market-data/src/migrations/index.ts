@@ -1,0 +1,5 @@
+import { CreateMessagingTables1763800000000 } from '@ballast/platform-kafka';
+import { CreateLastPrice1763800000100 } from './1763800000100-create-last-price';
+
+/** Every migration of the market-data schema, oldest first. */
+export const MARKET_DATA_MIGRATIONS = [CreateMessagingTables1763800000000, CreateLastPrice1763800000100];

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { broadcastKafkaServer, kafkaServerOptions } from '@ballast/platform-kafka';
+import { runService } from '@ballast/platform-runtime';
+import { AppModule } from './app.module';
+import {
+  MONITOR_SERVICE,
+  type MonitorConfig,
+  PORTFOLIO_STATE_GROUP,
+  PRICE_TICK_GROUP,
+} from './config/monitor.config';
+
+void runService<MonitorConfig>({
+  name: MONITOR_SERVICE,
+  module: AppModule,
+  microservices: (config) => [
+    kafkaServerOptions(config, MONITOR_SERVICE, PORTFOLIO_STATE_GROUP),
+    { strategy: broadcastKafkaServer(config, MONITOR_SERVICE, PRICE_TICK_GROUP) },
+  ],
+}).catch((error: unknown) => {
+  // The Nest logger may not be up yet (a config error is thrown while modules are created).
+  process.stderr.write(`${MONITOR_SERVICE} failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+import { CreateMessagingTables1763800000000 } from '@ballast/platform-kafka';
+import { CreateMonitorTables1763800000300 } from './1763800000300-create-monitor-tables';
+
+/** Every migration of the monitor schema, oldest first. */
+export const MONITOR_MIGRATIONS = [CreateMessagingTables1763800000000, CreateMonitorTables1763800000300];
