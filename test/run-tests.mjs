@@ -43,7 +43,7 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 async function jestStage(kind) {
   const output = path.join(resultsDir, `jest-${kind}.json`);
   await rm(output, { force: true });
-  const jestArgs = ['-c', 'test/jest.config.cjs', '--json', `--outputFile=${output}`, '--ci'];
+  const jestArgs = ['-c', 'test/jest.all.cjs', '--json', `--outputFile=${output}`, '--ci'];
   if (kind === 'integration') jestArgs.push('--runInBand');
   else jestArgs.push('--maxWorkers=2');
   const result = await runStep(jest, jestArgs, { JEST_KIND: kind });

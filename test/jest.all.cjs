@@ -20,7 +20,7 @@ function projectDirs(dir) {
 
 const projects = ['libs', 'services']
   .flatMap((dir) => projectDirs(path.join(preset.workspaceRoot, dir)))
-  .concat([path.join(preset.workspaceRoot, 'test')])
+  .concat([path.join(preset.workspaceRoot, 'test', 'integration')])
   .sort()
   .map((dir) => preset[kind](dir));
 
