@@ -48,7 +48,8 @@ export default [
               // fast-check for property-based specs; the product-code rule below keeps it out of the lib itself.
               allowedExternalImports: ['zod', 'fast-check'],
             },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
+            // type:testing only from specs: the product-code rule below bans @ballast/testing elsewhere.
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'] },
             {
               sourceTag: 'type:service',
               onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:platform', 'type:testing'],

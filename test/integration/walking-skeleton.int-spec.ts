@@ -35,6 +35,7 @@ import {
   waitFor,
 } from '@ballast/testing';
 import Decimal from 'decimal.js';
+import { Client } from 'pg';
 
 const workspaceRoot = path.resolve(__dirname, '../..');
 const BAND_BPS = 500;
@@ -149,6 +150,15 @@ afterAll(async () => {
   await kafka?.close();
   await Promise.all(services.map((service) => service.stop()));
   if (replayDir) await rm(replayDir, { recursive: true, force: true });
+  // Each run's schemas are its own: drop them so that repeated runs leave nothing behind.
+  const client = new Client({ connectionString: requiredEnv('DATABASE_URL') });
+  await client.connect();
+  try {
+    for (const service of services)
+      await client.query(`DROP SCHEMA IF EXISTS "${service.env['DATABASE_SCHEMA']}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }, 60_000);
 
 afterEach(() => {

@@ -107,7 +107,14 @@ export class MessageConsumer {
       await deadLetter({ kind: 'schema', message: decoded.reason }, 0);
       return 'dead-lettered';
     }
-    const envelope = this.toEnvelope<T>(topic, partition, message, decoded.value, options);
+    let envelope: ReturnType<typeof this.toEnvelope<T>>;
+    try {
+      envelope = this.toEnvelope<T>(topic, partition, message, decoded.value, options);
+    } catch (error) {
+      // No contract for this topic (a subscription without a registry entry): say so, don't drop it.
+      await deadLetter({ kind: 'schema', message: (error as Error).message }, 0);
+      return 'dead-lettered';
+    }
     if (!envelope.ok) {
       await deadLetter({ kind: 'schema', message: envelope.message, issues: envelope.issues }, 0);
       return 'dead-lettered';

@@ -22,7 +22,7 @@ export class RedisUnavailableError extends Error {
  * Callers treat Redis as a cache: on failure they fall back to the source of truth.
  */
 export function createRedisClient(config: RedisConfig): Redis {
-  return new Redis(config.REDIS_URL, {
+  const client = new Redis(config.REDIS_URL, {
     lazyConnect: true,
     connectTimeout: config.REDIS_CONNECT_TIMEOUT_MS,
     commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
@@ -30,6 +30,11 @@ export function createRedisClient(config: RedisConfig): Redis {
     enableOfflineQueue: false,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
+  // Without a listener ioredis reports connection errors as "Unhandled error event" on stderr;
+  // they are logged here once per error and surface to callers as rejected commands.
+  const logger = new Logger('Redis');
+  client.on('error', (error: Error) => logger.warn(`Redis connection error: ${error.message}`));
+  return client;
 }
 
 export async function connectRedis(client: Redis, url: string): Promise<Redis> {
