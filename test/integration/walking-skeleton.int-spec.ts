@@ -313,7 +313,10 @@ describe('walking skeleton: portfolio -> prices -> drift.detected', () => {
       expect(day).toBeDefined();
       expect(new Decimal(quote.price).equals(new Decimal(day?.[key] ?? '0'))).toBe(true);
     }
+    // The monitor never mixes two days' closes (MAX_PRICE_SKEW_MS): both prices are the crossing day's.
     expect(payload.asOf).toBe(`${firstBreach?.date}T21:00:00.000Z`);
+    expect(used.SPY?.asOf).toBe(payload.asOf);
+    expect(used.TLT?.asOf).toBe(payload.asOf);
 
     const expected = expectedWeights({ SPY: used.SPY?.price ?? '', TLT: used.TLT?.price ?? '' });
     expect(new Decimal(payload.totalValue).equals(expected.total)).toBe(true);

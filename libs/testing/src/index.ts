@@ -10,3 +10,30 @@ export { KafkaTestClient, type ReceivedMessage } from './lib/kafka-test-client';
 export { buildService, ServiceProcess } from './lib/service-process';
 export { randomPort, uniqueRunId } from './lib/ids';
 export { migrationRoundTrip, type MigrationRoundTrip } from './lib/migrations';
+export {
+  composeBuild,
+  composeDependsOn,
+  type ComposeFile,
+  type ComposeService,
+  composeService,
+  composeServiceEnvironment,
+  DeployManifestError,
+  deploymentEnvironment,
+  findResource,
+  interpolateCompose,
+  type KubernetesResource,
+  kustomizeTargets,
+  loadComposeFile,
+  loadKustomizeTargets,
+  loadKustomizeResources,
+  podSpec,
+  readYamlDocuments,
+  referencedHosts,
+  requiredVariables,
+  SECRET_PLACEHOLDERS,
+  strategicMerge,
+  workloadContainer,
+  workloadEnvironment,
+  type WorkloadEnvironmentOptions,
+  withoutVariable,
+} from './lib/deploy-manifests';

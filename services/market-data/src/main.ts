@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { kafkaServerOptions } from '@ballast/platform-kafka';
+import { kafkaServer } from '@ballast/platform-kafka';
 import { runService } from '@ballast/platform-runtime';
 import { AppModule } from './app.module';
 import { MARKET_DATA_SERVICE, type MarketDataConfig, RAW_PRICES_GROUP } from './config/market-data.config';
@@ -7,7 +7,7 @@ import { MARKET_DATA_SERVICE, type MarketDataConfig, RAW_PRICES_GROUP } from './
 void runService<MarketDataConfig>({
   name: MARKET_DATA_SERVICE,
   module: AppModule,
-  microservices: (config) => [kafkaServerOptions(config, MARKET_DATA_SERVICE, RAW_PRICES_GROUP)],
+  kafkaServers: (config) => [kafkaServer(config, MARKET_DATA_SERVICE, RAW_PRICES_GROUP)],
 }).catch((error: unknown) => {
   // The Nest logger may not be up yet (a config error is thrown while modules are created).
   process.stderr.write(

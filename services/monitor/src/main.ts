@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { broadcastKafkaServer, kafkaServerOptions } from '@ballast/platform-kafka';
+import { broadcastKafkaServer, kafkaServer } from '@ballast/platform-kafka';
 import { runService } from '@ballast/platform-runtime';
 import { AppModule } from './app.module';
 import {
@@ -12,9 +12,9 @@ import {
 void runService<MonitorConfig>({
   name: MONITOR_SERVICE,
   module: AppModule,
-  microservices: (config) => [
-    kafkaServerOptions(config, MONITOR_SERVICE, PORTFOLIO_STATE_GROUP),
-    { strategy: broadcastKafkaServer(config, MONITOR_SERVICE, PRICE_TICK_GROUP) },
+  kafkaServers: (config) => [
+    kafkaServer(config, MONITOR_SERVICE, PORTFOLIO_STATE_GROUP),
+    broadcastKafkaServer(config, MONITOR_SERVICE, PRICE_TICK_GROUP),
   ],
 }).catch((error: unknown) => {
   // The Nest logger may not be up yet (a config error is thrown while modules are created).

@@ -1,8 +1,10 @@
 export {
   BallastKafkaModule,
+  BallastKafkaServer,
   BROADCAST_KAFKA,
   broadcastKafkaServer,
-  kafkaServerOptions,
+  kafkaServer,
+  type KafkaServerOptions,
 } from './lib/kafka.module';
 export { consumerGroupId, kafkaClientConfig, type KafkaEnvConfig } from './lib/kafka-config';
 export {

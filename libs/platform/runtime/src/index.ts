@@ -1,2 +1,2 @@
-export { runService, type ServiceDefinition } from './lib/run-service';
+export { ConsumerGroupJoinTimeoutError, runService, type ServiceDefinition } from './lib/run-service';
 export { ZodBodyPipe } from './lib/zod-body.pipe';

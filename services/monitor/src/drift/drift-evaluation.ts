@@ -13,6 +13,7 @@ export type MonitorQuote = PriceQuote & { readonly currency: string };
 
 export type DriftEvaluation =
   | { kind: 'missing-prices'; symbols: string[] }
+  | { kind: 'prices-not-aligned'; oldest: MonitorQuote; newest: MonitorQuote }
   | { kind: 'evaluated'; outOfBand: string[]; driftDetected: DriftDetectedPayload | null };
 
 /**
@@ -22,12 +23,14 @@ export type DriftEvaluation =
  * that moment. Symbols that leave their band while the portfolio is already out do not fire again
  * (one crossing is one rebalancing run: a 60/40 portfolio's two legs leave their bands together,
  * though their prices arrive on separate ticks); the portfolio is re-armed once all are back in band.
- * Needs a price for every held symbol: without one, nothing is decided.
+ * Needs a price for every held symbol, and prices no further apart than `maxPriceSkewMs`:
+ * otherwise nothing is decided (stale or missing prices never produce a drift event).
  */
 export function evaluateDrift(
   state: PortfolioStatePayload,
   prices: ReadonlyMap<string, MonitorQuote>,
   previouslyOutOfBand: ReadonlySet<string>,
+  maxPriceSkewMs: number,
 ): DriftEvaluation {
   const holdings = aggregateAccounts(
     state.accounts.map((account) => ({
@@ -43,6 +46,19 @@ export function evaluateDrift(
     .map((position) => position.symbol)
     .sort();
   if (missing.length > 0) return { kind: 'missing-prices', symbols: missing };
+  const needed = holdings.positions
+    .map((position) => prices.get(position.symbol))
+    .filter((quote): quote is MonitorQuote => quote !== undefined)
+    .sort((a, b) => Date.parse(a.asOf) - Date.parse(b.asOf));
+  const oldest = needed[0];
+  const newest = needed[needed.length - 1];
+  if (
+    oldest !== undefined &&
+    newest !== undefined &&
+    Date.parse(newest.asOf) - Date.parse(oldest.asOf) > maxPriceSkewMs
+  ) {
+    return { kind: 'prices-not-aligned', oldest, newest };
+  }
 
   const valuation = valuePortfolio(holdings, prices);
   const report = computeDrift(valuation, state.targets);

@@ -1,11 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   DRIFT_DETECTED_TOPIC,
   type EnvelopeMetadata,
   type PortfolioStatePayload,
   type PriceTickPayload,
 } from '@ballast/contracts';
+import { APP_CONFIG } from '@ballast/platform-config';
 import { Outbox } from '@ballast/platform-kafka';
+import { type MonitorConfig } from '../config/monitor.config';
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, In } from 'typeorm';
 import { evaluateDrift, type MonitorQuote } from './drift-evaluation';
@@ -20,7 +22,10 @@ import { LatestPrice, MonitoredPortfolio, PortfolioSymbol } from './monitor.enti
 export class DriftMonitorService {
   private readonly logger = new Logger(DriftMonitorService.name);
 
-  constructor(private readonly outbox: Outbox) {}
+  constructor(
+    private readonly outbox: Outbox,
+    @Inject(APP_CONFIG) private readonly config: MonitorConfig,
+  ) {}
 
   async onPortfolioState(
     manager: EntityManager,
@@ -110,10 +115,22 @@ export class DriftMonitorService {
         },
       ]),
     );
-    const evaluation = evaluateDrift(state, prices, new Set(portfolio.outOfBand));
+    const evaluation = evaluateDrift(
+      state,
+      prices,
+      new Set(portfolio.outOfBand),
+      this.config.MAX_PRICE_SKEW_MS,
+    );
     if (evaluation.kind === 'missing-prices') {
       this.logger.debug(
         `portfolio ${portfolioId} not evaluated: no price yet for ${evaluation.symbols.join(', ')}`,
+      );
+      return;
+    }
+    if (evaluation.kind === 'prices-not-aligned') {
+      const { oldest, newest } = evaluation;
+      this.logger.debug(
+        `portfolio ${portfolioId} not evaluated: ${oldest.symbol} at ${oldest.asOf} is too far from ${newest.symbol} at ${newest.asOf}`,
       );
       return;
     }

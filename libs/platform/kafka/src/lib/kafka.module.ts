@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ClientKafka, type KafkaOptions, ServerKafka, Transport } from '@nestjs/microservices';
+import { ClientKafka, ServerKafka } from '@nestjs/microservices';
 import { APP_CONFIG } from '@ballast/platform-config';
 import { Partitioners } from 'kafkajs';
 import { EventPublisher } from './event-publisher';
@@ -48,47 +48,80 @@ export class BallastKafkaModule {
 /** Transport id of the per-instance ("broadcast") Kafka server; see {@link broadcastKafkaServer}. */
 export const BROADCAST_KAFKA = Symbol('kafka-broadcast');
 
+export interface KafkaServerOptions {
+  /**
+   * Where a consumer group without committed offsets starts. `true` (the default) for state
+   * (portfolio.state is a compacted snapshot log that must be read whole) and for work that must
+   * not be skipped; `false` for ephemeral streams such as price.tick, where a new instance wants
+   * prices from now on. Either way a restarted group resumes from its committed offsets.
+   */
+  fromBeginning?: boolean;
+}
+
 /**
- * Options of the Kafka server that consumes a service's partitioned topics as one consumer group
- * shared by all replicas. Manual commits (see MessageConsumer), binary values (so the consumer
- * sees and dead-letters the exact bytes), no `-server` suffix on the group id.
+ * NestJS's Kafka server plus `joined`: resolves when the consumer has joined its group and been
+ * assigned partitions. `runService` waits for it before reporting ready, so that "ready" means
+ * "consuming", and nothing sent after readiness can land before the consumer's starting offset.
  */
-export function kafkaServerOptions(
+export class BallastKafkaServer extends ServerKafka {
+  private markJoined: (() => void) | undefined;
+  readonly joined: Promise<void> = new Promise((resolve) => {
+    this.markJoined = resolve;
+  });
+
+  /** The consumer group id (ServerKafka keeps it protected), for log lines and errors. */
+  get consumerGroupId(): string {
+    return this.groupId;
+  }
+
+  protected override registerConsumerEventListeners(): void {
+    super.registerConsumerEventListeners();
+    const consumer = this.consumer;
+    consumer?.on(consumer.events.GROUP_JOIN, () => this.markJoined?.());
+  }
+}
+
+/**
+ * The Kafka server that consumes a service's partitioned topics as one consumer group shared by
+ * all replicas. Manual commits (see MessageConsumer), binary values (so the consumer sees and
+ * dead-letters the exact bytes), no `-server` suffix on the group id.
+ */
+export function kafkaServer(
   config: KafkaEnvConfig,
   serviceName: string,
   groupName: string,
-): KafkaOptions {
-  return {
-    transport: Transport.KAFKA,
-    options: {
-      client: kafkaClientConfig(config, `${serviceName}-${groupName}`),
-      consumer: {
-        groupId: consumerGroupId(config, groupName),
-        allowAutoTopicCreation: false,
-        sessionTimeout: 15_000,
-        heartbeatInterval: 1_000,
-        retry: { retries: 8 },
-      },
-      subscribe: { fromBeginning: true },
-      run: { autoCommit: false },
-      parser: { keepBinary: true },
-      postfixId: '',
+  options: KafkaServerOptions = {},
+): BallastKafkaServer {
+  const groupId = consumerGroupId(config, groupName);
+  return new BallastKafkaServer({
+    client: kafkaClientConfig(config, `${serviceName}-${groupName}`),
+    consumer: {
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 15_000,
+      heartbeatInterval: 1_000,
+      retry: { retries: 8 },
     },
-  };
+    subscribe: { fromBeginning: options.fromBeginning ?? true },
+    run: { autoCommit: false },
+    parser: { keepBinary: true },
+    postfixId: '',
+  });
 }
 
 /**
  * A Kafka server whose group is unique to this instance, so that every replica reads every record
  * of its topics (price.tick is broadcast to all monitors: any instance may hold any symbol).
- * Handlers bind to it with `@EventPattern(topic, BROADCAST_KAFKA)`.
+ * Handlers bind to it with `@EventPattern(topic, BROADCAST_KAFKA)`. Starts at the latest record
+ * unless told otherwise: a new instance needs prices from now on, not the topic's history.
  */
 export function broadcastKafkaServer(
   config: KafkaEnvConfig,
   serviceName: string,
   groupName: string,
-): ServerKafka {
-  const instanceGroup = `${groupName}-${config.SERVICE_INSTANCE_ID}`;
-  const server = new ServerKafka(kafkaServerOptions(config, serviceName, instanceGroup).options ?? {});
+  options: KafkaServerOptions = { fromBeginning: false },
+): BallastKafkaServer {
+  const server = kafkaServer(config, serviceName, `${groupName}-${config.SERVICE_INSTANCE_ID}`, options);
   server.setTransportId(BROADCAST_KAFKA);
   return server;
 }

@@ -19,7 +19,7 @@ import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { z } from 'zod';
 import { EventPublisher } from './event-publisher';
 import { consumerGroupId, type KafkaEnvConfig } from './kafka-config';
-import { BallastKafkaModule, kafkaServerOptions } from './kafka.module';
+import { BallastKafkaModule, kafkaServer } from './kafka.module';
 import { MessageConsumer, UnprocessableMessageError } from './message-consumer';
 import { MESSAGING_ENTITIES } from './messaging.entities';
 import { CreateMessagingTables1763800000000 } from './messaging-tables.migration';
@@ -129,12 +129,12 @@ const effects = async (symbol: string): Promise<number> =>
 beforeAll(async () => {
   app = await NestFactory.create(TestModule, { logger: ['error'] });
   const config: KafkaEnvConfig = schema.parse(cleanEnv(env));
-  const options = kafkaServerOptions(config, 'platform-kafka-test', GROUP);
   // Only what this test sends: the shared topic may hold other runs' history.
-  if (options.options?.subscribe) options.options.subscribe.fromBeginning = false;
-  app.connectMicroservice<MicroserviceOptions>(options);
+  const server = kafkaServer(config, 'platform-kafka-test', GROUP, { fromBeginning: false });
+  app.connectMicroservice<MicroserviceOptions>({ strategy: server });
   await app.init();
   await app.startAllMicroservices();
+  await server.joined;
   dataSource = app.get(DataSource);
   publisher = app.get(EventPublisher);
   kafka = new KafkaTestClient((env.KAFKA_BROKERS ?? '').split(','));

@@ -4,6 +4,7 @@ import { type NestExpressApplication } from '@nestjs/platform-express';
 import { type MicroserviceOptions } from '@nestjs/microservices';
 import { APP_CONFIG, redactConfig } from '@ballast/platform-config';
 import { migrate } from '@ballast/platform-database';
+import { type BallastKafkaServer } from '@ballast/platform-kafka';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 
@@ -11,7 +12,7 @@ export interface ServiceDefinition<Config> {
   name: string;
   module: Type<unknown>;
   /** Kafka servers (consumer groups) to connect, given the parsed config; none for produce-only services. */
-  microservices?: (config: Config) => MicroserviceOptions[];
+  kafkaServers?: (config: Config) => BallastKafkaServer[];
 }
 
 interface RuntimeConfig {
@@ -20,10 +21,40 @@ interface RuntimeConfig {
   DATABASE_SCHEMA?: string;
 }
 
+const CONSUMER_JOIN_TIMEOUT_MS = 60_000;
+
+/** A consumer group that could not be joined at boot; the service exits and is restarted. */
+export class ConsumerGroupJoinTimeoutError extends Error {
+  override readonly name = 'ConsumerGroupJoinTimeoutError';
+}
+
+async function withDeadline(joined: Promise<void>, timeoutMs: number, groupId: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      joined,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new ConsumerGroupJoinTimeoutError(
+                `consumer group ${groupId} not joined within ${timeoutMs} ms`,
+              ),
+            ),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Boots a service: structured logs from the first line, graceful shutdown on SIGTERM (consumers
  * leave their groups cleanly, so a restart does not wait for a session timeout), Kafka servers
- * connected after the modules initialised (topics exist by then), HTTP last.
+ * connected after the modules initialised (topics exist by then), HTTP last, once every consumer
+ * group has been joined.
  *
  * `node main.js migrate` only runs the database migrations and exits: the Kubernetes Job that
  * runs before a rollout.
@@ -53,11 +84,16 @@ export async function runService<Config extends RuntimeConfig>(
     return app;
   }
 
-  for (const options of definition.microservices?.(config) ?? []) {
-    app.connectMicroservice<MicroserviceOptions>(options, { inheritAppConfig: true });
+  const servers = definition.kafkaServers?.(config) ?? [];
+  for (const strategy of servers) {
+    app.connectMicroservice<MicroserviceOptions>({ strategy }, { inheritAppConfig: true });
   }
   await app.init();
   await app.startAllMicroservices();
+  // Ready means consuming: wait until every consumer group has been joined and assigned.
+  await Promise.all(
+    servers.map((server) => withDeadline(server.joined, CONSUMER_JOIN_TIMEOUT_MS, server.consumerGroupId)),
+  );
   await app.listen(config.HTTP_PORT, '0.0.0.0');
   logger.log(
     `${definition.name} listening on :${config.HTTP_PORT} with ${JSON.stringify(redactConfig(config as unknown as Record<string, unknown>))}`,
