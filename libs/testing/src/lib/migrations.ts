@@ -30,10 +30,10 @@ export async function migrationRoundTrip(
   await dataSource.initialize();
   const tables = async () =>
     (
-      (await dataSource.query(
+      await dataSource.query<{ table_name: string }[]>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
         [schema],
-      )) as { table_name: string }[]
+      )
     )
       .map((row) => row.table_name)
       .filter((name) => name !== 'typeorm_migrations');

@@ -83,7 +83,7 @@ describe('evaluateDrift', () => {
     );
     expect(back).toMatchObject({ outOfBand: [], driftDetected: null });
     const again = evaluateDrift(state, prices(quote('A', '1'), quote('B', '1.3')), new Set(), SIX_HOURS_MS);
-    expect(again).toMatchObject({ kind: 'evaluated', driftDetected: expect.any(Object) });
+    expect(again.kind === 'evaluated' && again.driftDetected !== null).toBe(true);
   });
 
   it('decides nothing without a price for every held symbol', () => {

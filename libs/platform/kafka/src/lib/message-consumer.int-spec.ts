@@ -120,9 +120,11 @@ const tick = (name: string, price = '100'): PriceTickPayload => {
 const effects = async (symbol: string): Promise<number> =>
   Number(
     (
-      (await dataSource.query(`SELECT count(*) AS n FROM effect WHERE symbol = $1`, [symbol])) as {
-        n: string;
-      }[]
+      await dataSource.query<
+        {
+          n: string;
+        }[]
+      >(`SELECT count(*) AS n FROM effect WHERE symbol = $1`, [symbol])
     )[0]?.n,
   );
 
@@ -260,16 +262,16 @@ describe('Outbox', () => {
     await waitFor('the committed event to be consumed', async () =>
       (await effects(committed.symbol)) === 1 ? true : undefined,
     );
-    const rows = (await dataSource.query(
+    const rows = await dataSource.query<{ published_at: Date | null }[]>(
       `SELECT message_id, published_at FROM outbox_message WHERE message_id = $1`,
       [envelope.id],
-    )) as { published_at: Date | null }[];
+    );
     expect(rows[0]?.published_at).not.toBeNull();
     expect(await effects(rolledBack.symbol)).toBe(0);
-    const leftovers = (await dataSource.query(
+    const leftovers = await dataSource.query<{ n: string }[]>(
       `SELECT count(*) AS n FROM outbox_message WHERE envelope->'payload'->>'symbol' = $1`,
       [rolledBack.symbol],
-    )) as { n: string }[];
+    );
     expect(Number(leftovers[0]?.n)).toBe(0);
   });
 });
