@@ -49,7 +49,10 @@ export default [
               allowedExternalImports: ['zod', 'fast-check'],
             },
             // type:testing only from specs: the product-code rule below bans @ballast/testing elsewhere.
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'] },
+            {
+              sourceTag: 'type:platform',
+              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'],
+            },
             {
               sourceTag: 'type:service',
               onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:platform', 'type:testing'],

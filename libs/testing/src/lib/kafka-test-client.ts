@@ -21,6 +21,7 @@ export class KafkaTestClient {
   private readonly kafka: Kafka;
   private producer: Producer | undefined;
   private consumer: Consumer | undefined;
+  private groupId: string | undefined;
   readonly received: ReceivedMessage[] = [];
 
   constructor(brokers: readonly string[]) {
@@ -47,10 +48,8 @@ export class KafkaTestClient {
 
   /** Starts recording the topics (which must exist) from their beginning. */
   async watch(topics: readonly string[]): Promise<void> {
-    this.consumer = this.kafka.consumer({
-      groupId: `ballast-test-${process.pid}-${randomUUID()}`,
-      allowAutoTopicCreation: false,
-    });
+    this.groupId = `ballast-test-${process.pid}-${randomUUID()}`;
+    this.consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...topics], fromBeginning: true });
     let assigned = false;
@@ -91,8 +90,18 @@ export class KafkaTestClient {
     return this.received.filter((message) => message.topic === topic && predicate(message));
   }
 
+  /** Leaves and deletes this client's consumer group, so that test runs leave no groups behind. */
   async close(): Promise<void> {
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
+    if (this.groupId !== undefined) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        await admin.deleteGroups([this.groupId]);
+      } finally {
+        await admin.disconnect();
+      }
+    }
   }
 }

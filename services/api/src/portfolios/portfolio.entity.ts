@@ -10,7 +10,7 @@ export class Portfolio {
   @PrimaryColumn({ name: 'portfolio_id', type: 'uuid' })
   portfolioId!: string;
 
-  @Index()
+  @Index('portfolio_household_id')
   @Column({ name: 'household_id', type: 'text' })
   householdId!: string;
 

@@ -52,9 +52,4 @@ export class LastPriceCache {
       }
     }
   }
-
-  async get(symbol: string): Promise<PriceTickPayload | null> {
-    const value = await this.redis.get(lastPriceKey(this.config.REDIS_KEY_PREFIX, symbol));
-    return value === null ? null : (JSON.parse(value) as PriceTickPayload);
-  }
 }

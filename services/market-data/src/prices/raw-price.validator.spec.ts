@@ -18,6 +18,11 @@ describe('validateRawPrice', () => {
     });
   });
 
+  it('accepts an offset other than Z and normalises it to UTC', () => {
+    const verdict = validateRawPrice({ ...good, asOf: '2024-03-15T15:59:00-04:00' }, now);
+    expect(verdict.ok && verdict.tick.asOf).toBe('2024-03-15T19:59:00.000Z');
+  });
+
   it('writes tiny numbers without an exponent', () => {
     const verdict = validateRawPrice({ ...good, price: 1e-7 }, now);
     expect(verdict.ok && verdict.tick.price).toBe('0.0000001');
@@ -34,6 +39,7 @@ describe('validateRawPrice', () => {
     [{ currency: 'XYZ' }, 'not a known ISO 4217 code'],
     [{ symbol: 'S P Y' }, 'is not a ticker'],
     [{ asOf: 'yesterday' }, 'not an ISO-8601'],
+    [{ asOf: '2024-03-15T19:59:00' }, 'with a time zone'],
     [{ asOf: '2024-03-16T20:00:00Z' }, 'is in the future'],
   ])('rejects %j with a specific reason', (change, reason) => {
     const verdict = validateRawPrice({ ...good, ...change }, now);

@@ -8,6 +8,7 @@ const DECIMAL = /^\d+(\.\d+)?$/;
 /** Ticks stamped further ahead than this are bad data, not clock skew between hosts. */
 const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 const knownCurrencies: ReadonlySet<string> = new Set(KNOWN_CURRENCIES);
+const ISO_DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /**
  * Turns a price from an outside feed (prices.raw, any quality) into a price.tick, or says
@@ -33,9 +34,13 @@ export function validateRawPrice(raw: PricesRawPayload, nowMillis: number): RawP
   if (!knownCurrencies.has(currency)) {
     return { ok: false, reason: `currency "${raw.currency}" of ${symbol} is not a known ISO 4217 code` };
   }
-  const asOfMillis = Date.parse(raw.asOf);
+  // A time without a zone would be read in this server's local time zone: refuse it rather than guess.
+  const asOfMillis = ISO_DATE_TIME_WITH_ZONE.test(raw.asOf.trim()) ? Date.parse(raw.asOf) : Number.NaN;
   if (Number.isNaN(asOfMillis)) {
-    return { ok: false, reason: `asOf "${raw.asOf}" of ${symbol} is not an ISO-8601 date-time` };
+    return {
+      ok: false,
+      reason: `asOf "${raw.asOf}" of ${symbol} is not an ISO-8601 date-time with a time zone (Z or ±hh:mm)`,
+    };
   }
   if (asOfMillis > nowMillis + MAX_FUTURE_SKEW_MS) {
     return { ok: false, reason: `asOf ${raw.asOf} of ${symbol} is in the future` };

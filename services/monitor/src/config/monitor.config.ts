@@ -1,24 +1,26 @@
-import { commonEnv, databaseEnv, kafkaEnv } from '@ballast/platform-config';
+import { commonEnv, databaseEnv, kafkaEnv, requireSaslCredentials } from '@ballast/platform-config';
 import { z } from 'zod';
 
 /** Environment of the monitor service; validated at boot (see README for each variable). */
-export const monitorConfigSchema = z.object({
-  ...commonEnv,
-  ...kafkaEnv,
-  ...databaseEnv,
-  /**
-   * Largest gap between the oldest and newest price a valuation may combine. Prices further apart
-   * describe different markets (yesterday's close of one fund against today's of another) and would
-   * report drift that never existed; the portfolio waits for its prices to line up instead. Six hours
-   * keeps intraday quotes of slow symbols usable while never mixing two daily closes.
-   */
-  MAX_PRICE_SKEW_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(7 * 86_400_000)
-    .default(6 * 3_600_000),
-});
+export const monitorConfigSchema = z
+  .object({
+    ...commonEnv,
+    ...kafkaEnv,
+    ...databaseEnv,
+    /**
+     * Largest gap between the oldest and newest price a valuation may combine. Prices further apart
+     * describe different markets (yesterday's close of one fund against today's of another) and would
+     * report drift that never existed; the portfolio waits for its prices to line up instead. Six hours
+     * keeps intraday quotes of slow symbols usable while never mixing two daily closes.
+     */
+    MAX_PRICE_SKEW_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400_000)
+      .default(6 * 3_600_000),
+  })
+  .superRefine(requireSaslCredentials);
 
 export type MonitorConfig = z.infer<typeof monitorConfigSchema>;
 export const MONITOR_SERVICE = 'monitor';

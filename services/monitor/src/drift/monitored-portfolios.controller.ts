@@ -18,7 +18,9 @@ export class MonitoredPortfoliosController {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   @Get(':portfolioId')
-  async get(@Param('portfolioId', new ParseUUIDPipe()) portfolioId: string): Promise<MonitoredPortfolioView> {
+  async get(
+    @Param('portfolioId', new ParseUUIDPipe({ version: '4' })) portfolioId: string,
+  ): Promise<MonitoredPortfolioView> {
     const portfolio = await this.dataSource.getRepository(MonitoredPortfolio).findOneBy({ portfolioId });
     if (portfolio === null) throw new NotFoundException(`the monitor holds no portfolio ${portfolioId}`);
     const symbols = [

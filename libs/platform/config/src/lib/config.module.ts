@@ -16,18 +16,13 @@ export class BallastConfigModule {
     schema: Schema,
     env: Record<string, string | undefined> = process.env,
   ): DynamicModule {
-    const config = loadConfig(schema, env);
+    // Validated when the application is created, not when the module file is imported, so that a
+    // bad variable fails inside the service's start-up (and its error handler), not at import time.
     return {
       module: BallastConfigModule,
       global: true,
-      imports: [
-        ConfigModule.forRoot({
-          ignoreEnvFile: true,
-          isGlobal: true,
-          validate: () => config as Record<string, unknown>,
-        }),
-      ],
-      providers: [{ provide: APP_CONFIG, useValue: config }],
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true })],
+      providers: [{ provide: APP_CONFIG, useFactory: () => loadConfig(schema, env) }],
       exports: [APP_CONFIG],
     };
   }

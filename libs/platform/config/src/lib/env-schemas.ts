@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 /** Comma-separated list, trimmed, empty entries dropped: `a:9092, b:9092` -> ['a:9092', 'b:9092']. */
@@ -33,11 +34,15 @@ export const commonEnv = {
   HTTP_PORT: port.default(3000),
   /** Largest JSON request body accepted, in bytes (a household with thousands of tax lots is a few MB). */
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50_000_000).default(5_000_000),
-  /** Distinguishes replicas (the pod name in Kubernetes); used for broadcast consumer groups. */
+  /**
+   * Distinguishes replicas; used for broadcast consumer groups, where two replicas sharing an id
+   * would split the stream instead of each reading all of it. Defaults to the host name, which is
+   * unique per container and equal to the pod name in Kubernetes.
+   */
   SERVICE_INSTANCE_ID: z
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and dash only')
-    .default('local'),
+    .default(() => hostname().replace(/[^A-Za-z0-9._-]/g, '-')),
 };
 
 /** Kafka connection. `KAFKA_GROUP_PREFIX` isolates test runs and tenants sharing a cluster. */
@@ -51,7 +56,37 @@ export const kafkaEnv = {
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
   KAFKA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** TLS to the brokers (managed clusters: MSK, Confluent Cloud, Strimzi with TLS listeners). */
+  KAFKA_SSL: booleanString.default(false),
+  /** SASL authentication; unset means none. The username and password are then required. */
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
 };
+
+/**
+ * Cross-field rule of {@link kafkaEnv}: a SASL mechanism needs its credentials. Apply it to a
+ * service schema with `.superRefine(requireSaslCredentials)`.
+ */
+export function requireSaslCredentials(
+  config: {
+    KAFKA_SASL_MECHANISM?: string | undefined;
+    KAFKA_SASL_USERNAME?: string | undefined;
+    KAFKA_SASL_PASSWORD?: string | undefined;
+  },
+  context: z.RefinementCtx,
+): void {
+  if (config.KAFKA_SASL_MECHANISM === undefined) return;
+  for (const variable of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
+    if (config[variable] === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: [variable],
+        message: `is required when KAFKA_SASL_MECHANISM is set`,
+      });
+    }
+  }
+}
 
 /** PostgreSQL connection; each service owns one schema inside the database. */
 export const databaseEnv = {

@@ -9,6 +9,10 @@ export interface KafkaEnvConfig {
   KAFKA_TOPIC_PARTITIONS: number;
   KAFKA_REPLICATION_FACTOR: number;
   KAFKA_MAX_ATTEMPTS: number;
+  KAFKA_SSL?: boolean | undefined;
+  KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512' | undefined;
+  KAFKA_SASL_USERNAME?: string | undefined;
+  KAFKA_SASL_PASSWORD?: string | undefined;
   SERVICE_INSTANCE_ID: string;
 }
 
@@ -37,7 +41,23 @@ export function kafkaClientConfig(config: KafkaEnvConfig, serviceName: string): 
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
     logLevel: logLevel.WARN,
     logCreator: nestLogCreator,
+    ...(config.KAFKA_SSL ? { ssl: true } : {}),
+    ...saslConfig(config),
   };
+}
+
+function saslConfig(config: KafkaEnvConfig): Pick<KafkaConfig, 'sasl'> {
+  const {
+    KAFKA_SASL_MECHANISM: mechanism,
+    KAFKA_SASL_USERNAME: username,
+    KAFKA_SASL_PASSWORD: password,
+  } = config;
+  if (mechanism === undefined) return {};
+  if (username === undefined || password === undefined) {
+    // The config schema refuses this combination; reaching it means a hand-built config.
+    throw new Error('KAFKA_SASL_MECHANISM is set without KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD');
+  }
+  return { sasl: { mechanism, username, password } as KafkaConfig['sasl'] };
 }
 
 /**

@@ -104,6 +104,8 @@ export function kafkaServer(
     },
     subscribe: { fromBeginning: options.fromBeginning ?? true },
     run: { autoCommit: false },
+    // ServerKafka also opens a producer (for request-reply, unused here): same partitioner as ours.
+    producer: { allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner },
     parser: { keepBinary: true },
     postfixId: '',
   });

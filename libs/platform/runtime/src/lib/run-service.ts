@@ -69,6 +69,9 @@ export async function runService<Config extends RuntimeConfig>(
   const app = await NestFactory.create<NestExpressApplication>(definition.module, {
     bufferLogs: true,
     bodyParser: false,
+    // Start-up errors (a bad variable, an unreachable database) reach the caller's handler, which
+    // says which service failed and exits 1, instead of Nest exiting on its own.
+    abortOnError: false,
   });
   app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
@@ -77,9 +80,11 @@ export async function runService<Config extends RuntimeConfig>(
   const logger = new Logger(definition.name);
 
   if (argv[0] === 'migrate') {
+    // No app.init() in this mode (it would connect consumers): flush the buffered boot logs by hand.
+    app.flushLogs();
     const dataSource = app.get(DataSource);
     const applied = await migrate(dataSource, config.DATABASE_SCHEMA ?? 'public');
-    logger.log(`${applied.length} migration(s) applied`);
+    logger.log(`${applied.length} migration(s) applied to schema ${config.DATABASE_SCHEMA ?? 'public'}`);
     await app.close();
     return app;
   }
