@@ -7,9 +7,9 @@
  * (test/fixtures/prices/spy-tlt-2008.csv, real SPY and TLT closes, see its README) with exact
  * decimals, so that a wrong valuation, weight or drift in the services fails the test.
  *
- * Isolation: each run has its own consumer-group prefix, PostgreSQL schemas, Redis prefix and
- * ticker names (`SPY.<RUN>`): topics are shared, and a previous run's prices for plain `SPY`
- * would otherwise reach this run's monitor, which reads price.tick from the beginning.
+ * Isolation: each run has its own topic prefix (KAFKA_TOPIC_PREFIX), consumer-group prefix,
+ * PostgreSQL schemas and Redis prefix, so that runs (and a stack running beside them) on the same
+ * servers never see each other's messages; its topics and schemas are deleted at the end.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -53,6 +53,8 @@ const runId = uniqueRunId('w');
 const tag = runId.slice(-8).toUpperCase();
 const symbol = { SPY: `SPY.${tag}`, TLT: `TLT.${tag}` } as const;
 const groupPrefix = `${runId}-`;
+const topicPrefix = `${runId}.`;
+const topic = (name: string) => `${topicPrefix}${name}`;
 
 let replayDir: string;
 let days: CsvDay[];
@@ -77,6 +79,7 @@ function envFor(service: string, extra: Record<string, string> = {}): Record<str
     SERVICE_INSTANCE_ID: runId,
     KAFKA_BROKERS: requiredEnv('KAFKA_BROKERS'),
     KAFKA_GROUP_PREFIX: groupPrefix,
+    KAFKA_TOPIC_PREFIX: topicPrefix,
     KAFKA_MAX_ATTEMPTS: '3',
     DATABASE_URL: requiredEnv('DATABASE_URL'),
     DATABASE_SCHEMA: `${service.replace('-', '_')}_${runId}`,
@@ -96,7 +99,7 @@ async function json<T>(response: Response): Promise<T> {
 }
 
 function envelopeOf<T>(message: ReceivedMessage): MessageEnvelope<T> {
-  const parsed = parseMessage(message.topic, message.json);
+  const parsed = parseMessage(message.topic.slice(topicPrefix.length), message.json);
   if (!parsed.ok)
     throw new Error(`${message.topic} message does not match its schema: ${JSON.stringify(parsed.issues)}`);
   return parsed.envelope as MessageEnvelope<T>;
@@ -140,13 +143,14 @@ beforeAll(async () => {
 
   kafka = new KafkaTestClient(requiredEnv('KAFKA_BROKERS').split(','));
   await kafka.watch([
-    DRIFT_DETECTED_TOPIC,
-    PRICE_TICK_TOPIC,
-    deadLetterTopicFor(`${groupPrefix}market-data`),
+    topic(DRIFT_DETECTED_TOPIC),
+    topic(PRICE_TICK_TOPIC),
+    topic(deadLetterTopicFor(`${groupPrefix}market-data`)),
   ]);
 }, 240_000);
 
 afterAll(async () => {
+  await kafka?.deleteTopicsWithPrefix(topicPrefix);
   await kafka?.close();
   await Promise.all(services.map((service) => service.stop()));
   if (replayDir) await rm(replayDir, { recursive: true, force: true });
@@ -287,7 +291,7 @@ describe('walking skeleton: portfolio -> prices -> drift.detected', () => {
     expect(firstBreach?.date).toBe('2008-10-06');
 
     const detected = await waitFor('drift.detected for the portfolio', () => {
-      const found = kafka.messages(DRIFT_DETECTED_TOPIC, (message) => message.key === portfolioId);
+      const found = kafka.messages(topic(DRIFT_DETECTED_TOPIC), (message) => message.key === portfolioId);
       return found.length > 0 ? found : undefined;
     });
     // Once per crossing: the portfolio stays out of band from 2008-10-06 to the end of the slice,
@@ -347,15 +351,15 @@ describe('walking skeleton: portfolio -> prices -> drift.detected', () => {
 
 describe('prices.raw: validation, dead letters and idempotence', () => {
   const rawSymbol = (name: string) => `${name}.${tag}`;
-  const dlqTopic = () => deadLetterTopicFor(`${groupPrefix}market-data`);
+  const dlqTopic = () => topic(deadLetterTopicFor(`${groupPrefix}market-data`));
   const ticksOf = (name: string) =>
     kafka
-      .messages(PRICE_TICK_TOPIC, (message) => message.key === rawSymbol(name))
+      .messages(topic(PRICE_TICK_TOPIC), (message) => message.key === rawSymbol(name))
       .map((message) => envelopeOf<PriceTickPayload>(message).payload);
 
   it('dead-letters a malformed message with the reason while good messages behind it still flow', async () => {
     const malformed = `{"symbol": "${rawSymbol('BAD')}", "price": oops`;
-    await kafka.send(PRICES_RAW_TOPIC, [
+    await kafka.send(topic(PRICES_RAW_TOPIC), [
       { key: rawSymbol('GOOD'), value: malformed },
       {
         key: rawSymbol('GOOD'),
@@ -400,7 +404,7 @@ describe('prices.raw: validation, dead letters and idempotence', () => {
         message.json as { value: string; reason: { kind: string; message: string }; sourceTopic: string },
     );
     expect(letters[0]).toMatchObject({
-      sourceTopic: PRICES_RAW_TOPIC,
+      sourceTopic: topic(PRICES_RAW_TOPIC),
       value: malformed,
       reason: { kind: 'schema' },
     });
@@ -413,7 +417,7 @@ describe('prices.raw: validation, dead letters and idempotence', () => {
     const id = randomUUID();
     const raw = (price: number, asOf: string) =>
       JSON.stringify({ symbol: rawSymbol('DUP'), price, currency: 'USD', asOf, source: 'test' });
-    await kafka.send(PRICES_RAW_TOPIC, [
+    await kafka.send(topic(PRICES_RAW_TOPIC), [
       { key: rawSymbol('DUP'), value: raw(10, '2024-01-02T15:00:00Z'), headers: { ce_id: id } },
       // Same message id, different content: only the inbox can tell it was seen already.
       { key: rawSymbol('DUP'), value: raw(11, '2024-01-02T15:01:00Z'), headers: { ce_id: id } },

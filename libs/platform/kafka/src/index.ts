@@ -6,7 +6,13 @@ export {
   kafkaServer,
   type KafkaServerOptions,
 } from './lib/kafka.module';
-export { consumerGroupId, kafkaClientConfig, type KafkaEnvConfig } from './lib/kafka-config';
+export {
+  consumerGroupId,
+  kafkaClientConfig,
+  type KafkaEnvConfig,
+  logicalTopic,
+  physicalTopic,
+} from './lib/kafka-config';
 export {
   EventPublisher,
   InvalidOutgoingMessageError,

@@ -90,6 +90,20 @@ export class KafkaTestClient {
     return this.received.filter((message) => message.topic === topic && predicate(message));
   }
 
+  /** Deletes every topic whose name starts with `prefix` (a test run's KAFKA_TOPIC_PREFIX). */
+  async deleteTopicsWithPrefix(prefix: string): Promise<string[]> {
+    if (prefix === '') throw new Error('refusing to delete every topic: the prefix is empty');
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+      if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
+      return topics;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Leaves and deletes this client's consumer group, so that test runs leave no groups behind. */
   async close(): Promise<void> {
     await this.consumer?.disconnect();

@@ -53,6 +53,14 @@ export const kafkaEnv = {
     .string()
     .regex(/^[A-Za-z0-9._-]*$/)
     .default(''),
+  /**
+   * Prepended to every topic name (`staging.price.tick`): several environments, tenants or test runs
+   * share one cluster without reading each other's messages. Services use logical names in code.
+   */
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/)
+    .default(''),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
   KAFKA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),

@@ -7,6 +7,8 @@ import {
   parseMessage,
   toCloudEventHeaders,
 } from '@ballast/contracts';
+import { APP_CONFIG } from '@ballast/platform-config';
+import { type KafkaEnvConfig, physicalTopic } from './kafka-config';
 import { KAFKA_MODULE_OPTIONS, KAFKA_PRODUCER_CLIENT, type KafkaModuleOptions } from './kafka.tokens';
 
 /** Thrown when a service tries to publish a message its topic's schema rejects: a bug, never sent. */
@@ -40,6 +42,7 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(KAFKA_PRODUCER_CLIENT) private readonly client: ClientKafka,
     @Inject(KAFKA_MODULE_OPTIONS) private readonly options: KafkaModuleOptions,
+    @Inject(APP_CONFIG) private readonly config: KafkaEnvConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -77,7 +80,10 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
     return envelope;
   }
 
-  /** Sends already-built records in order (outbox relay, dead letters); awaits acknowledgement. */
+  /**
+   * Sends already-built records in order (outbox relay, dead letters); awaits acknowledgement.
+   * Topics are logical names; KAFKA_TOPIC_PREFIX is applied here, in one place.
+   */
   async send(records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
     const byTopic = new Map<string, OutgoingRecord[]>();
@@ -87,7 +93,7 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
     await this.client.producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic.entries()].map(([topic, list]) => ({
-        topic,
+        topic: physicalTopic(this.config, topic),
         messages: list.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
       })),
     });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { getTopicContract, deadLetterTopicFor } from '@ballast/contracts';
 import { APP_CONFIG } from '@ballast/platform-config';
 import { type Admin, Kafka } from 'kafkajs';
-import { consumerGroupId, kafkaClientConfig, type KafkaEnvConfig } from './kafka-config';
+import { consumerGroupId, kafkaClientConfig, type KafkaEnvConfig, physicalTopic } from './kafka-config';
 import { KAFKA_MODULE_OPTIONS, type KafkaModuleOptions } from './kafka.tokens';
 import { ensureTopics, type TopicSpec } from './topic-admin';
 
@@ -37,13 +37,13 @@ export class KafkaAdmin implements OnModuleInit, OnApplicationShutdown {
     const partitions = this.config.KAFKA_TOPIC_PARTITIONS;
     const replicationFactor = this.config.KAFKA_REPLICATION_FACTOR;
     const own = this.options.topics.map((topic) => ({
-      topic,
+      topic: physicalTopic(this.config, topic),
       numPartitions: partitions,
       replicationFactor,
       compacted: getTopicContract(topic).compacted,
     }));
     const deadLetters = this.options.consumerGroups.map((group) => ({
-      topic: deadLetterTopicFor(consumerGroupId(this.config, group)),
+      topic: physicalTopic(this.config, deadLetterTopicFor(consumerGroupId(this.config, group))),
       numPartitions: 1,
       replicationFactor,
     }));

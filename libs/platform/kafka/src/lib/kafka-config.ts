@@ -6,6 +6,7 @@ export interface KafkaEnvConfig {
   KAFKA_BROKERS: string[];
   KAFKA_CLIENT_ID?: string | undefined;
   KAFKA_GROUP_PREFIX: string;
+  KAFKA_TOPIC_PREFIX: string;
   KAFKA_TOPIC_PARTITIONS: number;
   KAFKA_REPLICATION_FACTOR: number;
   KAFKA_MAX_ATTEMPTS: number;
@@ -66,4 +67,15 @@ function saslConfig(config: KafkaEnvConfig): Pick<KafkaConfig, 'sasl'> {
  */
 export function consumerGroupId(config: Pick<KafkaEnvConfig, 'KAFKA_GROUP_PREFIX'>, name: string): string {
   return `${config.KAFKA_GROUP_PREFIX}${name}`;
+}
+
+/** The topic name on the broker for a logical topic name (`price.tick`), with KAFKA_TOPIC_PREFIX. */
+export function physicalTopic(config: Pick<KafkaEnvConfig, 'KAFKA_TOPIC_PREFIX'>, logical: string): string {
+  return `${config.KAFKA_TOPIC_PREFIX}${logical}`;
+}
+
+/** The logical topic name of a topic on the broker; the inverse of {@link physicalTopic}. */
+export function logicalTopic(config: Pick<KafkaEnvConfig, 'KAFKA_TOPIC_PREFIX'>, physical: string): string {
+  const prefix = config.KAFKA_TOPIC_PREFIX;
+  return prefix !== '' && physical.startsWith(prefix) ? physical.slice(prefix.length) : physical;
 }

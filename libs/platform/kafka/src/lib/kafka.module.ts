@@ -1,10 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ClientKafka, ServerKafka } from '@nestjs/microservices';
 import { APP_CONFIG } from '@ballast/platform-config';
-import { Partitioners } from 'kafkajs';
+import { type Consumer, Partitioners } from 'kafkajs';
 import { EventPublisher } from './event-publisher';
 import { KafkaAdmin } from './kafka-admin';
-import { consumerGroupId, kafkaClientConfig, type KafkaEnvConfig } from './kafka-config';
+import {
+  consumerGroupId,
+  kafkaClientConfig,
+  type KafkaEnvConfig,
+  logicalTopic,
+  physicalTopic,
+} from './kafka-config';
 import { KAFKA_MODULE_OPTIONS, KAFKA_PRODUCER_CLIENT, type KafkaModuleOptions } from './kafka.tokens';
 import { MessageConsumer } from './message-consumer';
 import { Outbox, OutboxRelay } from './outbox';
@@ -64,6 +70,14 @@ export interface KafkaServerOptions {
  * "consuming", and nothing sent after readiness can land before the consumer's starting offset.
  */
 export class BallastKafkaServer extends ServerKafka {
+  constructor(
+    options: ConstructorParameters<typeof ServerKafka>[0],
+    /** Maps the logical topic names of `@EventPattern` to the broker's (KAFKA_TOPIC_PREFIX) and back. */
+    private readonly topicNaming: Pick<KafkaEnvConfig, 'KAFKA_TOPIC_PREFIX'>,
+  ) {
+    super(options);
+  }
+
   private markJoined: (() => void) | undefined;
   readonly joined: Promise<void> = new Promise((resolve) => {
     this.markJoined = resolve;
@@ -72,6 +86,25 @@ export class BallastKafkaServer extends ServerKafka {
   /** The consumer group id (ServerKafka keeps it protected), for log lines and errors. */
   get consumerGroupId(): string {
     return this.groupId;
+  }
+
+  /**
+   * Subscribes to the prefixed topics and hands messages to NestJS under their logical names, so
+   * handlers are declared with `@EventPattern('price.tick')` whatever the environment's prefix.
+   */
+  override async bindEvents(consumer: Consumer): Promise<void> {
+    const patterns = [...this.messageHandlers.keys()];
+    if (patterns.length > 0) {
+      await consumer.subscribe({
+        ...(this.options.subscribe ?? {}),
+        topics: patterns.map((pattern) => physicalTopic(this.topicNaming, pattern)),
+      });
+    }
+    await consumer.run({
+      ...(this.options.run ?? {}),
+      eachMessage: (payload) =>
+        this.handleMessage({ ...payload, topic: logicalTopic(this.topicNaming, payload.topic) }),
+    });
   }
 
   protected override registerConsumerEventListeners(): void {
@@ -93,22 +126,25 @@ export function kafkaServer(
   options: KafkaServerOptions = {},
 ): BallastKafkaServer {
   const groupId = consumerGroupId(config, groupName);
-  return new BallastKafkaServer({
-    client: kafkaClientConfig(config, `${serviceName}-${groupName}`),
-    consumer: {
-      groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: 15_000,
-      heartbeatInterval: 1_000,
-      retry: { retries: 8 },
+  return new BallastKafkaServer(
+    {
+      client: kafkaClientConfig(config, `${serviceName}-${groupName}`),
+      consumer: {
+        groupId,
+        allowAutoTopicCreation: false,
+        sessionTimeout: 15_000,
+        heartbeatInterval: 1_000,
+        retry: { retries: 8 },
+      },
+      subscribe: { fromBeginning: options.fromBeginning ?? true },
+      run: { autoCommit: false },
+      // ServerKafka also opens a producer (for request-reply, unused here): same partitioner as ours.
+      producer: { allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner },
+      parser: { keepBinary: true },
+      postfixId: '',
     },
-    subscribe: { fromBeginning: options.fromBeginning ?? true },
-    run: { autoCommit: false },
-    // ServerKafka also opens a producer (for request-reply, unused here): same partitioner as ours.
-    producer: { allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner },
-    parser: { keepBinary: true },
-    postfixId: '',
-  });
+    config,
+  );
 }
 
 /**

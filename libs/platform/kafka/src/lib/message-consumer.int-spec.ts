@@ -33,6 +33,7 @@ const env = {
   DATABASE_URL: process.env['DATABASE_URL'],
   DATABASE_SCHEMA: `platform_kafka_${runId}`,
   KAFKA_GROUP_PREFIX: `${runId}-`,
+  KAFKA_TOPIC_PREFIX: `${runId}.`,
   KAFKA_MAX_ATTEMPTS: '3',
   SERVICE_INSTANCE_ID: runId,
 };
@@ -104,7 +105,7 @@ let app: INestApplication;
 let kafka: KafkaTestClient;
 let dataSource: DataSource;
 let publisher: EventPublisher;
-const dlqTopic = deadLetterTopicFor(`${runId}-${GROUP}`);
+const dlqTopic = `${runId}.${deadLetterTopicFor(`${runId}-${GROUP}`)}`;
 
 const tick = (name: string, price = '100'): PriceTickPayload => {
   const asOf = new Date().toISOString();
@@ -155,6 +156,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await kafka?.deleteTopicsWithPrefix(`${runId}.`);
   await kafka?.close();
   await dataSource?.query(`DROP SCHEMA IF EXISTS "${env.DATABASE_SCHEMA}" CASCADE`);
   await app?.close();
@@ -191,7 +193,7 @@ describe('MessageConsumer against real Kafka and PostgreSQL', () => {
       return found.length > 0 ? found : undefined;
     });
     expect(letter?.json).toMatchObject({
-      sourceTopic: PRICE_TICK_TOPIC,
+      sourceTopic: `${runId}.${PRICE_TICK_TOPIC}`,
       consumerGroup: consumerGroupId({ KAFKA_GROUP_PREFIX: `${runId}-` }, GROUP),
       attempts: 3,
       reason: { kind: 'retries-exhausted' },
@@ -222,7 +224,9 @@ describe('MessageConsumer against real Kafka and PostgreSQL', () => {
       producedBy: 'test',
       payload: { ...tick('SCHEMA'), price: '-1' },
     });
-    await kafka.send(PRICE_TICK_TOPIC, [{ key: `SCHEMA.${tag}`, value: JSON.stringify(envelope) }]);
+    await kafka.send(`${runId}.${PRICE_TICK_TOPIC}`, [
+      { key: `SCHEMA.${tag}`, value: JSON.stringify(envelope) },
+    ]);
     const [letter] = await waitFor('the dead letter', () => {
       const found = kafka.messages(dlqTopic, (m) => m.key === `SCHEMA.${tag}`);
       return found.length > 0 ? found : undefined;
@@ -237,7 +241,7 @@ describe('MessageConsumer against real Kafka and PostgreSQL', () => {
     const envelope = publisher.envelope(PRICE_TICK_TOPIC, payload);
     const record = { key: payload.symbol, value: JSON.stringify(envelope) };
     const barrier = tick('ONCEBARRIER');
-    await kafka.send(PRICE_TICK_TOPIC, [record, record]);
+    await kafka.send(`${runId}.${PRICE_TICK_TOPIC}`, [record, record]);
     await publisher.publish(PRICE_TICK_TOPIC, payload.symbol, barrier);
     await waitFor('the barrier', async () => ((await effects(barrier.symbol)) === 1 ? true : undefined));
     expect(await effects(payload.symbol)).toBe(1);

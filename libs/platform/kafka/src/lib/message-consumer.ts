@@ -12,7 +12,7 @@ import {
 import { APP_CONFIG } from '@ballast/platform-config';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventPublisher } from './event-publisher';
-import { type KafkaEnvConfig } from './kafka-config';
+import { type KafkaEnvConfig, physicalTopic } from './kafka-config';
 import { OutboxRelay } from './outbox';
 
 /**
@@ -213,7 +213,7 @@ export class MessageConsumer {
   ): Promise<void> {
     const { value, encoding } = encodeValue(message.value);
     const deadLetter: DeadLetter = {
-      sourceTopic: topic,
+      sourceTopic: physicalTopic(this.config, topic),
       sourcePartition: partition,
       sourceOffset: message.offset,
       key: message.key === null ? null : message.key.toString(),
