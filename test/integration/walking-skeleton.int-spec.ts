@@ -89,6 +89,14 @@ function envFor(service: string, extra: Record<string, string> = {}): Record<str
   };
 }
 
+function postJson(url: string, body: unknown): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
 async function json<T>(response: Response): Promise<T> {
   const text = await response.text();
   try {
@@ -177,64 +185,47 @@ describe('walking skeleton: portfolio -> prices -> drift.detected', () => {
   let portfolioId: string;
 
   it('rejects an invalid portfolio with a 400 that names every problem', async () => {
-    const response = await fetch(`${api.baseUrl}/portfolios`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: 'bad',
-        baseCurrency: 'USD',
-        accounts: [{ accountId: 'a', name: 'A', type: 'taxable', cash: '-5', positions: [] }],
-        targets: [{ symbol: 'SPY', weight: 0.5 }],
-        policy: { absoluteBandBps: 500 },
-        surprise: true,
-      }),
-    });
-    expect(response.status).toBe(400);
-    const body = await json<{ issues: { path: string; message: string }[] }>(response);
+    const invalid = {
+      name: 'bad',
+      baseCurrency: 'USD',
+      accounts: [{ accountId: 'a', name: 'A', type: 'taxable', cash: '-5', positions: [] }],
+      targets: [{ symbol: 'SPY', weight: 0.5 }],
+      policy: { absoluteBandBps: 500 },
+    };
+    // Unknown fields are refused first, on their own.
+    const unknownField = await postJson(`${api.baseUrl}/portfolios`, { ...invalid, surprise: true });
+    expect(unknownField.status).toBe(400);
+    const body = await json<{ issues: { path: string; message: string }[] }>(unknownField);
     expect(body.issues.map((issue) => issue.path)).toEqual(['surprise']);
 
-    const second = await fetch(`${api.baseUrl}/portfolios`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: 'bad',
-        baseCurrency: 'USD',
-        accounts: [{ accountId: 'a', name: 'A', type: 'taxable', cash: '-5', positions: [] }],
-        targets: [{ symbol: 'SPY', weight: 0.5 }],
-        policy: { absoluteBandBps: 500 },
-      }),
-    });
-    expect(second.status).toBe(400);
-    const paths = (await json<{ issues: { path: string }[] }>(second)).issues.map((issue) => issue.path);
+    const response = await postJson(`${api.baseUrl}/portfolios`, invalid);
+    expect(response.status).toBe(400);
+    const paths = (await json<{ issues: { path: string }[] }>(response)).issues.map((issue) => issue.path);
     expect(paths).toEqual(expect.arrayContaining(['accounts.0.cash', 'targets']));
   });
 
   it('creates a 60/40 portfolio and the monitor receives it over portfolio.state', async () => {
-    const response = await fetch(`${api.baseUrl}/portfolios`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: '60/40 through the 2008 sell-off',
-        householdId: `household-${runId}`,
-        baseCurrency: 'USD',
-        accounts: [
-          {
-            accountId: 'brokerage',
-            name: 'Brokerage',
-            type: 'taxable',
-            cash: CASH,
-            positions: [
-              { symbol: symbol.SPY, quantity: QUANTITIES.SPY },
-              { symbol: symbol.TLT, quantity: QUANTITIES.TLT },
-            ],
-          },
-        ],
-        targets: [
-          { symbol: symbol.SPY, weight: TARGETS.SPY },
-          { symbol: symbol.TLT, weight: TARGETS.TLT },
-        ],
-        policy: { absoluteBandBps: BAND_BPS },
-      }),
+    const response = await postJson(`${api.baseUrl}/portfolios`, {
+      name: '60/40 through the 2008 sell-off',
+      householdId: `household-${runId}`,
+      baseCurrency: 'USD',
+      accounts: [
+        {
+          accountId: 'brokerage',
+          name: 'Brokerage',
+          type: 'taxable',
+          cash: CASH,
+          positions: [
+            { symbol: symbol.SPY, quantity: QUANTITIES.SPY },
+            { symbol: symbol.TLT, quantity: QUANTITIES.TLT },
+          ],
+        },
+      ],
+      targets: [
+        { symbol: symbol.SPY, weight: TARGETS.SPY },
+        { symbol: symbol.TLT, weight: TARGETS.TLT },
+      ],
+      policy: { absoluteBandBps: BAND_BPS },
     });
     expect(response.status).toBe(201);
     const created = await json<{ portfolioId: string; version: number }>(response);
@@ -251,11 +242,7 @@ describe('walking skeleton: portfolio -> prices -> drift.detected', () => {
   });
 
   it('replays real prices and publishes drift.detected once, when the band is first crossed, with exact weights', async () => {
-    const start = await fetch(`${marketData.baseUrl}/replay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ file: 'prices.csv', intervalMs: 20 }),
-    });
+    const start = await postJson(`${marketData.baseUrl}/replay`, { file: 'prices.csv', intervalMs: 20 });
     expect(start.status).toBe(202);
 
     const lastDay = days[days.length - 1];
