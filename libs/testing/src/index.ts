@@ -37,3 +37,12 @@ export {
   type WorkloadEnvironmentOptions,
   withoutVariable,
 } from './lib/deploy-manifests';
+export {
+  type DeployedServiceConfig,
+  type DeployedServiceSchema,
+  type DeploymentContract,
+  type DeploymentFixture,
+  type DeploymentScaling,
+  describeDeploymentContract,
+  withoutData,
+} from './lib/deployment-contract';

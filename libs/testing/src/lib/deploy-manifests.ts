@@ -706,7 +706,7 @@ export function loadKustomizeTargets(
 
 /** The variables of an environment schema that have neither a default nor `.optional()`. */
 export function requiredVariables(schema: z.ZodObject): string[] {
-  return Object.entries(schema.shape)
+  return (Object.entries(schema.shape) as [string, z.ZodType][])
     .filter(([, field]) => !field.safeParse(undefined).success)
     .map(([name]) => name);
 }

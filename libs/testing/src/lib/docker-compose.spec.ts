@@ -94,7 +94,13 @@ describe('docker-compose.yml', () => {
 
     it('publishes its HTTP port on a host port of its own', () => {
       const published = Object.entries(compose.services).flatMap(([other, service]) =>
-        (service.ports ?? []).map((port) => [other, String(port).split(':')[0]] as const),
+        (service.ports ?? []).map(
+          (port) =>
+            [
+              other,
+              typeof port === 'object' ? String(port['published']) : String(port).split(':')[0],
+            ] as const,
+        ),
       );
       const own = published.filter(([other]) => other === name);
       expect(own).toHaveLength(1);
