@@ -31,6 +31,10 @@ module.exports = {
     ? {
         globalSetup: path.join(preset.workspaceRoot, 'libs/testing/src/global-setup.ts'),
         globalTeardown: path.join(preset.workspaceRoot, 'libs/testing/src/global-teardown.ts'),
+        // Global options: Jest ignores them inside `projects` entries. A fresh broker creates its
+        // internal topics on the first group join, which alone can take several seconds.
+        testTimeout: 180_000,
+        slowTestThreshold: 30,
       }
     : {}),
 };

@@ -9,6 +9,7 @@ import {
 } from '@ballast/contracts';
 import { APP_CONFIG } from '@ballast/platform-config';
 import { type KafkaEnvConfig, physicalTopic } from './kafka-config';
+import { publishedRecords } from './messaging.metrics';
 import { KAFKA_MODULE_OPTIONS, KAFKA_PRODUCER_CLIENT, type KafkaModuleOptions } from './kafka.tokens';
 
 /** Thrown when a service tries to publish a message its topic's schema rejects: a bug, never sent. */
@@ -97,6 +98,7 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
         messages: list.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
       })),
     });
+    for (const [topic, list] of byTopic) publishedRecords.inc({ topic }, list.length);
     this.logger.debug(`sent ${records.length} record(s)`);
   }
 

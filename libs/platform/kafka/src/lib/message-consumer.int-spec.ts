@@ -15,12 +15,14 @@ import {
 import { BallastConfigModule, commonEnv, databaseEnv, kafkaEnv } from '@ballast/platform-config';
 import { BallastDatabaseModule } from '@ballast/platform-database';
 import { KafkaTestClient, uniqueRunId, waitFor } from '@ballast/testing';
+import { Kafka, logLevel } from 'kafkajs';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { z } from 'zod';
 import { EventPublisher } from './event-publisher';
 import { consumerGroupId, type KafkaEnvConfig } from './kafka-config';
 import { BallastKafkaModule, kafkaServer } from './kafka.module';
 import { MessageConsumer, UnprocessableMessageError } from './message-consumer';
+import { consumedMessages, handlerRetries } from './messaging.metrics';
 import { MESSAGING_ENTITIES } from './messaging.entities';
 import { CreateMessagingTables1763800000000 } from './messaging-tables.migration';
 import { Outbox } from './outbox';
@@ -246,6 +248,44 @@ describe('MessageConsumer against real Kafka and PostgreSQL', () => {
     await waitFor('the barrier', async () => ((await effects(barrier.symbol)) === 1 ? true : undefined));
     expect(await effects(payload.symbol)).toBe(1);
     expect(app.get(Attempts).bySymbol.get(payload.symbol)).toBe(1);
+  });
+});
+
+describe('offsets', () => {
+  it('commits offset + 1 on the prefixed topic, past every message handled so far', async () => {
+    const admin = new Kafka({
+      brokers: (env.KAFKA_BROKERS ?? '').split(','),
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      const physical = `${runId}.${PRICE_TICK_TOPIC}`;
+      const [committed] = await admin.fetchOffsets({ groupId: `${runId}-${GROUP}`, topics: [physical] });
+      const ends = await admin.fetchTopicOffsets(physical);
+      // Kafka's committed offset is the next one to read: equal to the end of each partition.
+      expect(committed?.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual(
+        ends.map((p) => [p.partition, p.offset]).sort(),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
+
+describe('messaging metrics', () => {
+  it('counts every outcome and retry of this group for /metrics', async () => {
+    const group = `${runId}-${GROUP}`;
+    const { values } = await consumedMessages.get();
+    const count = (outcome: string) =>
+      values.find((value) => value.labels['group'] === group && value.labels['outcome'] === outcome)?.value ??
+      0;
+    // By now: three dead letters (retries exhausted, unprocessable, schema) and one duplicate.
+    expect(count('dead-lettered')).toBe(3);
+    expect(count('duplicate')).toBe(1);
+    expect(count('handled')).toBeGreaterThanOrEqual(5);
+    const retries = (await handlerRetries.get()).values.find((value) => value.labels['group'] === group);
+    // FLAKY failed twice, BROKEN failed twice before its third and last attempt.
+    expect(retries?.value).toBe(4);
   });
 });
 

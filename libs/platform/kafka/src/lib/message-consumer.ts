@@ -12,6 +12,7 @@ import {
 import { APP_CONFIG } from '@ballast/platform-config';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventPublisher } from './event-publisher';
+import { consumedMessages, handlerRetries, handlerSeconds } from './messaging.metrics';
 import { type KafkaEnvConfig, physicalTopic } from './kafka-config';
 import { OutboxRelay } from './outbox';
 
@@ -79,8 +80,11 @@ export class MessageConsumer {
     const topic = context.getTopic();
     const partition = context.getPartition();
     const message = context.getMessage() as unknown as RawKafkaMessage;
+    const stopTimer = handlerSeconds.startTimer({ topic, group: options.consumerGroup });
     const outcome = await this.process(topic, partition, message, options, handler, context);
     await this.commit(context, topic, partition, message.offset);
+    stopTimer();
+    consumedMessages.inc({ topic, group: options.consumerGroup, outcome });
     return outcome;
   }
 
@@ -154,6 +158,7 @@ export class MessageConsumer {
           );
           return 'dead-lettered';
         }
+        handlerRetries.inc({ topic, group: options.consumerGroup });
         const delayMs = Math.min(100 * 2 ** (attempt - 1), 5_000);
         this.logger.warn(
           `${topic}[${partition}]@${message.offset} attempt ${attempt} failed, retrying in ${delayMs} ms: ${reason}`,
@@ -258,7 +263,9 @@ export class MessageConsumer {
     // Kafka's committed offset is the next one to read, hence + 1.
     await context
       .getConsumer()
-      .commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+      .commitOffsets([
+        { topic: physicalTopic(this.config, topic), partition, offset: (BigInt(offset) + 1n).toString() },
+      ]);
   }
 }
 

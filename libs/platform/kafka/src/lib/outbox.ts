@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventPublisher, type PublishContext, toRecord } from './event-publisher';
 import { OutboxMessage } from './messaging.entities';
+import { outboxBacklog } from './messaging.metrics';
 import { type MessageEnvelope } from '@ballast/contracts';
 
 const BATCH_SIZE = 100;
@@ -84,6 +85,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
         .getMany();
+      outboxBacklog.set(rows.length);
       if (rows.length === 0) return 0;
       await this.publisher.send(
         rows.map((row) => ({
