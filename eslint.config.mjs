@@ -7,6 +7,7 @@ import nx from '@nx/eslint-plugin';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 
 const frameworkAndIo = ['@nestjs/*', 'typeorm', 'ioredis', 'kafkajs', 'pg', 'express', 'nestjs-pino', 'pino'];
 
@@ -39,7 +40,8 @@ export default [
           depConstraints: [
             {
               sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain'],
+              // type:testing only from specs and benchmarks (the product-code rule below).
+              onlyDependOnLibsWithTags: ['type:domain', 'type:testing'],
               bannedExternalImports: frameworkAndIo,
             },
             {
@@ -68,6 +70,7 @@ export default [
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:market-data'],
             },
             { sourceTag: 'scope:monitor', onlyDependOnLibsWithTags: ['scope:shared', 'scope:monitor'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared', 'scope:cli'] },
           ],
         },
       ],
@@ -91,7 +94,7 @@ export default [
   {
     // Test-only packages stay out of product code.
     files: ['libs/**/*.ts', 'services/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', 'libs/testing/**', '**/testing/**'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.bench.ts', 'libs/testing/**', '**/testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -113,13 +116,7 @@ export default [
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     languageOptions: {
-      globals: {
-        require: 'readonly',
-        module: 'writable',
-        __dirname: 'readonly',
-        process: 'readonly',
-        console: 'readonly',
-      },
+      globals: { ...globals.node },
     },
     rules: { 'no-console': 'off' },
   },

@@ -25,13 +25,34 @@ const env = {
   FORCE_COLOR: process.env.CI ? '0' : '1',
 };
 
+// A stage that outlives this is stuck (a process that never exits, a hung connection): its whole
+// process group is killed and the stage fails, so CI reports instead of waiting for its own limit.
+const STAGE_TIMEOUT_MS = Number(process.env.BALLAST_STAGE_TIMEOUT_MS ?? 30 * 60_000);
+
 function runStep(command, commandArgs, extraEnv = {}) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(command, commandArgs, { cwd: root, env: { ...env, ...extraEnv }, stdio: 'inherit' });
-    child.on('exit', (code, signal) =>
-      resolve({ code: code ?? (signal ? 1 : 0), seconds: (Date.now() - started) / 1000 }),
-    );
+    const child = spawn(command, commandArgs, {
+      cwd: root,
+      env: { ...env, ...extraEnv },
+      stdio: 'inherit',
+      detached: true, // its own process group, so a timeout can end everything it started
+    });
+    const timer = setTimeout(() => {
+      console.error(
+        `\n${path.basename(command)} ${commandArgs.join(' ')} ran longer than ${STAGE_TIMEOUT_MS / 1000} s: killed`,
+      );
+      process.kill(-child.pid, 'SIGKILL');
+    }, STAGE_TIMEOUT_MS);
+    const forward = (signal) => process.kill(-child.pid, signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve({ code: code ?? (signal ? 1 : 0), seconds: (Date.now() - started) / 1000 });
+    });
   });
 }
 

@@ -158,19 +158,35 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await kafka?.deleteTopicsWithPrefix(topicPrefix);
-  await kafka?.close();
-  await Promise.all(services.map((service) => service.stop()));
-  if (replayDir) await rm(replayDir, { recursive: true, force: true });
-  // Each run's schemas are its own: drop them so that repeated runs leave nothing behind.
-  const client = new Client({ connectionString: requiredEnv('DATABASE_URL') });
-  await client.connect();
-  try {
-    for (const service of services)
-      await client.query(`DROP SCHEMA IF EXISTS "${service.env['DATABASE_SCHEMA']}" CASCADE`);
-  } finally {
-    await client.end();
+  // Every step runs even if an earlier one fails; the processes go first, since a child process
+  // left running would keep Jest (and CI) waiting.
+  const steps: (() => Promise<unknown>)[] = [
+    () => Promise.all(services.map((service) => service.stop())),
+    async () => kafka?.close(),
+    async () => kafka?.deleteTopicsWithPrefix(topicPrefix),
+    async () => (replayDir ? rm(replayDir, { recursive: true, force: true }) : undefined),
+    // Each run's schemas are its own: drop them so that repeated runs leave nothing behind.
+    async () => {
+      const client = new Client({ connectionString: requiredEnv('DATABASE_URL') });
+      await client.connect();
+      try {
+        for (const service of services) {
+          await client.query(`DROP SCHEMA IF EXISTS "${service.env['DATABASE_SCHEMA']}" CASCADE`);
+        }
+      } finally {
+        await client.end();
+      }
+    },
+  ];
+  const failures: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      failures.push(error);
+    }
   }
+  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} teardown step(s) failed`);
 }, 60_000);
 
 afterEach(() => {

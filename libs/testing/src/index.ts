@@ -46,3 +46,4 @@ export {
   describeDeploymentContract,
   withoutData,
 } from './lib/deployment-contract';
+export { bench, type BenchResult, printTable } from './lib/bench';

@@ -40,6 +40,8 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    // Safety net: never leave a service behind this test process, whatever happens to it.
+    process.once('exit', () => child.kill('SIGKILL'));
     const keep = (chunk: Buffer) => {
       this.log.push(
         ...chunk

@@ -16,6 +16,7 @@ import { BallastConfigModule, commonEnv, databaseEnv, kafkaEnv } from '@ballast/
 import { BallastDatabaseModule } from '@ballast/platform-database';
 import { KafkaTestClient, uniqueRunId, waitFor } from '@ballast/testing';
 import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { z } from 'zod';
 import { EventPublisher } from './event-publisher';
@@ -160,8 +161,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await kafka?.deleteTopicsWithPrefix(`${runId}.`);
   await kafka?.close();
-  await dataSource?.query(`DROP SCHEMA IF EXISTS "${env.DATABASE_SCHEMA}" CASCADE`);
   await app?.close();
+  // After the app (and its outbox relay) stopped: a separate connection drops the run's schema.
+  const client = new Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${env.DATABASE_SCHEMA}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }, 60_000);
 
 function cleanEnv(values: Record<string, string | undefined>): Record<string, string> {
