@@ -64,6 +64,24 @@ export const kafkaEnv = {
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
   KAFKA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** Published outbox rows are kept this long (for inspection), then deleted. */
+  OUTBOX_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24),
+  /**
+   * Inbox rows (ids of handled messages) are kept this long. It must exceed the longest time a
+   * message can be redelivered after it was handled (consumer lag after an outage, a replay of the
+   * topic): a redelivery older than this would be handled again.
+   */
+  INBOX_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(7 * 24),
   /** TLS to the brokers (managed clusters: MSK, Confluent Cloud, Strimzi with TLS listeners). */
   KAFKA_SSL: booleanString.default(false),
   /** SASL authentication; unset means none. The username and password are then required. */

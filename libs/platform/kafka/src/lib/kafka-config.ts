@@ -10,6 +10,8 @@ export interface KafkaEnvConfig {
   KAFKA_TOPIC_PARTITIONS: number;
   KAFKA_REPLICATION_FACTOR: number;
   KAFKA_MAX_ATTEMPTS: number;
+  OUTBOX_RETENTION_HOURS: number;
+  INBOX_RETENTION_HOURS: number;
   KAFKA_SSL?: boolean | undefined;
   KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512' | undefined;
   KAFKA_SASL_USERNAME?: string | undefined;

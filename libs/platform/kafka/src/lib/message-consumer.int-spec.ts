@@ -26,7 +26,7 @@ import { MessageConsumer, UnprocessableMessageError } from './message-consumer';
 import { consumedMessages, handlerRetries } from './messaging.metrics';
 import { MESSAGING_ENTITIES } from './messaging.entities';
 import { CreateMessagingTables1763800000000 } from './messaging-tables.migration';
-import { Outbox } from './outbox';
+import { Outbox, OutboxRelay } from './outbox';
 
 const runId = uniqueRunId('k');
 const tag = runId.slice(-8).toUpperCase();
@@ -328,5 +328,27 @@ describe('Outbox', () => {
       [rolledBack.symbol],
     );
     expect(Number(leftovers[0]?.n)).toBe(0);
+  });
+});
+
+describe('retention', () => {
+  it('deletes published outbox rows and inbox rows older than their retention, and nothing newer', async () => {
+    const relay = app.get(OutboxRelay);
+    const count = async (table: string, where: string) =>
+      Number(
+        (await dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`))[0]?.n,
+      );
+    const published = await count('outbox_message', 'published_at IS NOT NULL');
+    const inbox = await count('inbox_message', 'true');
+    expect(published).toBeGreaterThan(0);
+    expect(inbox).toBeGreaterThan(0);
+
+    // "Now" is today: everything is younger than the retention (24 h, 7 days): nothing goes.
+    expect(await relay.deleteExpired(new Date())).toEqual({ outbox: 0, inbox: 0 });
+    // A year from now everything is older: every published row and every inbox row goes.
+    const later = new Date(Date.now() + 365 * 24 * 3_600_000);
+    expect(await relay.deleteExpired(later)).toEqual({ outbox: published, inbox });
+    expect(await count('outbox_message', 'published_at IS NOT NULL')).toBe(0);
+    expect(await count('inbox_message', 'true')).toBe(0);
   });
 });

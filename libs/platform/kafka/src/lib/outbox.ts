@@ -1,7 +1,15 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { APP_CONFIG } from '@ballast/platform-config';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventPublisher, type PublishContext, toRecord } from './event-publisher';
+import { type KafkaEnvConfig } from './kafka-config';
 import { OutboxMessage } from './messaging.entities';
 import { outboxBacklog } from './messaging.metrics';
 import { type MessageEnvelope } from '@ballast/contracts';
@@ -9,6 +17,8 @@ import { type MessageEnvelope } from '@ballast/contracts';
 const BATCH_SIZE = 100;
 const IDLE_POLL_MS = 250;
 const MAX_BACKOFF_MS = 5_000;
+/** How often the relay deletes what the retention settings no longer keep. */
+const CLEANUP_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Transactional outbox: `enqueue` writes the event in the caller's transaction, so the state change
@@ -55,6 +65,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly publisher: EventPublisher,
+    @Inject(APP_CONFIG) private readonly config: KafkaEnvConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -72,6 +83,23 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   wake(): void {
     this.woken = true;
     this.wakeUp?.();
+  }
+
+  /**
+   * Deletes published outbox rows older than OUTBOX_RETENTION_HOURS and inbox rows older than
+   * INBOX_RETENTION_HOURS, so that neither table grows without bound. Returns the rows deleted.
+   */
+  async deleteExpired(now: Date = new Date()): Promise<{ outbox: number; inbox: number }> {
+    const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3_600_000);
+    const outbox = await this.dataSource.query<[unknown[], number]>(
+      `DELETE FROM outbox_message WHERE published_at IS NOT NULL AND published_at < $1`,
+      [hoursAgo(this.config.OUTBOX_RETENTION_HOURS)],
+    );
+    const inbox = await this.dataSource.query<[unknown[], number]>(
+      `DELETE FROM inbox_message WHERE processed_at < $1`,
+      [hoursAgo(this.config.INBOX_RETENTION_HOURS)],
+    );
+    return { outbox: outbox[1], inbox: inbox[1] };
   }
 
   /** Publishes one batch; returns how many rows it published. Exposed for tests and shutdown drains. */
@@ -106,7 +134,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async run(): Promise<void> {
+    let nextCleanup = Date.now() + CLEANUP_INTERVAL_MS;
     while (this.running) {
+      if (Date.now() >= nextCleanup) {
+        nextCleanup = Date.now() + CLEANUP_INTERVAL_MS;
+        try {
+          const deleted = await this.deleteExpired();
+          if (deleted.outbox + deleted.inbox > 0) {
+            this.logger.log(`retention: deleted ${deleted.outbox} outbox and ${deleted.inbox} inbox row(s)`);
+          }
+        } catch (error) {
+          this.logger.error(`retention cleanup failed: ${(error as Error).message}`);
+        }
+      }
       let published = 0;
       try {
         published = await this.relayBatch();
