@@ -33,22 +33,8 @@ DATABASE_URL_VALUE="postgres://$POSTGRES_USER@$HOST:$POSTGRES_PORT/$POSTGRES_DB"
 log() { printf '[infra] %s\n' "$*" >&2; }
 err() { printf '[infra] ERROR: %s\n' "$*" >&2; }
 
-with_timeout() {
-  local secs=$1
-  shift
-  if command -v timeout >/dev/null 2>&1; then
-    timeout "$secs" "$@"
-  elif command -v perl >/dev/null 2>&1; then
-    perl -e 'alarm shift; exec @ARGV or die "exec: $!"' "$secs" "$@"
-  else
-    "$@"
-  fi
-}
-
-port_open() {
-  # shellcheck disable=SC2016 # $0/$1 expand in the child bash, on purpose.
-  with_timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$HOST" "$1" 2>/dev/null
-}
+# shellcheck source=deploy/local/common.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 
 # ---------------------------------------------------------------- PostgreSQL
 

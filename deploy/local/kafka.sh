@@ -86,24 +86,8 @@ Usage: $(basename "$0") <command>
 EOF
 }
 
-# Runs "$@" with a time limit in seconds (coreutils timeout, or perl on macOS).
-with_timeout() {
-  local secs=$1
-  shift
-  if command -v timeout >/dev/null 2>&1; then
-    timeout "$secs" "$@"
-  elif command -v perl >/dev/null 2>&1; then
-    perl -e 'alarm shift; exec @ARGV or die "exec: $!"' "$secs" "$@"
-  else
-    "$@"
-  fi
-}
-
-# True if something accepts TCP connections on 127.0.0.1:$1.
-port_open() {
-  # shellcheck disable=SC2016 # $0/$1 expand in the child bash, on purpose.
-  with_timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$HOST" "$1" 2>/dev/null
-}
+# shellcheck source=deploy/local/common.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 
 # Sends a real Kafka Metadata v0 request over bash's /dev/tcp and checks that the
 # response names at least one registered broker, i.e. the broker is up, unfenced and
