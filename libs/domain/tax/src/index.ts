@@ -1,0 +1,20 @@
+export {
+  DisposalBeforeAcquisitionError,
+  holdingTerm,
+  type HoldingTerm,
+  InvalidTradeDateError,
+  longTermFrom,
+  oneYearAfter,
+  parseTradeDate,
+} from './lib/holding-period';
+export {
+  InsufficientSharesError,
+  InvalidLotError,
+  LOT_RELIEF_METHODS,
+  type LotReliefMethod,
+  type LotSale,
+  type SaleRequest,
+  type SaleResult,
+  sellFromLots,
+  type TaxLot,
+} from './lib/lot-relief';
