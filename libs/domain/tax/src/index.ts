@@ -18,3 +18,10 @@ export {
   sellFromLots,
   type TaxLot,
 } from './lib/lot-relief';
+export {
+  type CapitalLossCarryforward,
+  InvalidAmountError,
+  netCapitalGains,
+  type NettingInput,
+  type NettingResult,
+} from './lib/capital-loss-netting';
