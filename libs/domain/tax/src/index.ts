@@ -25,3 +25,11 @@ export {
   type NettingInput,
   type NettingResult,
 } from './lib/capital-loss-netting';
+export {
+  findWashSales,
+  InvalidWashSaleInputError,
+  type LossSale,
+  type Purchase,
+  type WashSaleMatch,
+  type WashSaleReport,
+} from './lib/wash-sale';

@@ -100,8 +100,9 @@ interface WorkingLot {
 
 /**
  * Relieves lots for a sale of `quantity` shares at `price` on `soldOn` by `method`. Basis leaves a
- * partly sold lot pro rata by shares, and the remaining basis is what is left of the lot's total,
- * so that basis is conserved exactly: Σ sold basis + Σ remaining basis = Σ original basis.
+ * partly sold lot pro rata by shares, rounded to the basis's scale (at least cents), and the remaining
+ * basis is what is left of the lot's total, so that basis is conserved exactly:
+ * Σ sold basis + Σ remaining basis = Σ original basis.
  *
  * @throws InvalidLotError for a malformed lot, quantity, price, date or specific identification.
  * @throws InsufficientSharesError when the lots hold fewer shares than requested.
@@ -129,7 +130,12 @@ export function sellFromLots(request: SaleRequest): SaleResult {
     if (left.isZero()) break;
     const take = Decimal.min(wanted, item.shares, left);
     if (take.isZero()) continue;
-    const soldBasis = take.equals(item.shares) ? item.basis : item.basis.times(take).dividedBy(item.shares);
+    // Pro rata basis, rounded (half-even) to the basis's own scale and at least cents, so that the
+    // rest left with the lot is an exact subtraction: basis is conserved to the last digit.
+    const scale = Math.max(2, item.basis.decimalPlaces());
+    const soldBasis = take.equals(item.shares)
+      ? item.basis
+      : item.basis.times(take).dividedBy(item.shares).toDecimalPlaces(scale, Decimal.ROUND_HALF_EVEN);
     const proceeds = price.times(take);
     sales.push({
       lotId: item.lot.lotId,
