@@ -33,3 +33,4 @@ export {
   type WashSaleMatch,
   type WashSaleReport,
 } from './lib/wash-sale';
+export { estimateTax, type TaxEstimate, type TaxRates } from './lib/estimated-tax';
