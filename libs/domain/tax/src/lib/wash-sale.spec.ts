@@ -33,7 +33,9 @@ describe('findWashSales', () => {
         quantity: '100',
         disallowedLoss: '250',
         treatment: 'basis-adjusted',
-        holdingPeriodFrom: '2023-01-10',
+        // Sold shares held 2023-01-10 .. 2024-05-15 (491 days); replacement bought 2024-06-01:
+        // its holding period counts from 2024-06-01 minus 491 days = 2023-01-27.
+        holdingPeriodFrom: '2023-01-27',
       },
     ]);
     expect(report.allowedLoss.get('S1')).toBe('0');

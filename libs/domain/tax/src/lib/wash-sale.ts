@@ -9,7 +9,7 @@ import { parseTradeDate } from './holding-period';
  * Matching (Reg. 1.1091-1(b)-(d)): loss sales in the order they were made, each against replacement
  * purchases in the order they were made; a replacement share absorbs at most one loss; a sale only
  * partly replaced loses only the replaced shares' share of the loss. The disallowed loss moves into
- * the replacement shares' basis and their holding period starts as early as the sold shares' did;
+ * the replacement shares' basis and their holding period includes the sold shares' holding period;
  * when the replacement is bought in an IRA or Roth account the loss is lost for good (Rev. Rul.
  * 2008-5), and the result says so.
  *
@@ -51,7 +51,11 @@ export interface WashSaleMatch {
    * `permanently-disallowed`: the replacement is in an IRA or Roth, the loss is gone.
    */
   readonly treatment: 'basis-adjusted' | 'permanently-disallowed';
-  /** The replacement shares' holding period counts from here (the sold shares' acquisition). */
+  /**
+   * The replacement shares' holding period "includes the holding period of the stock sold"
+   * (Publication 550): their purchase date moved back by the sold shares' holding period
+   * (acquisition to sale), the date to use for the replacement lot's short/long-term test.
+   */
   readonly holdingPeriodFrom: string;
 }
 
@@ -70,6 +74,10 @@ const WINDOW_DAYS = 30;
 function dayNumber(date: string, field: string): number {
   const { year, month, day } = parseTradeDate(date, field);
   return Date.UTC(year, month - 1, day) / 86_400_000;
+}
+
+function shiftDays(date: string, days: number): string {
+  return new Date((dayNumber(date, 'date') + days) * 86_400_000).toISOString().slice(0, 10);
 }
 
 function positive(value: string, field: string): Decimal {
@@ -131,7 +139,10 @@ export function findWashSales(
         quantity: matched.toFixed(),
         disallowedLoss: disallowed.toFixed(),
         treatment: purchase.accountType === 'taxable' ? 'basis-adjusted' : 'permanently-disallowed',
-        holdingPeriodFrom: sale.acquiredOn,
+        holdingPeriodFrom: shiftDays(
+          purchase.boughtOn,
+          -(day - dayNumber(sale.acquiredOn, `sales.${index}.acquiredOn`)),
+        ),
       });
     }
     allowedLoss.set(sale.saleId, loss.minus(disallowedTotal).toFixed());
