@@ -42,7 +42,10 @@ function baseConfig(projectDir, kind) {
     displayName: `${name}:${kind}`,
     rootDir: projectDir,
     testEnvironment: 'node',
-    transform: { '^.+\\.ts$': swcTransform },
+    // trading-signals 8 ships as ESM only, which Jest's CommonJS runtime cannot require ("Must use
+    // import to load ES Module"): SWC compiles that package to CommonJS as well.
+    transform: { '^.+\\.ts$': swcTransform, '^.+\\.js$': swcTransform },
+    transformIgnorePatterns: ['/node_modules/(?!trading-signals/)'],
     moduleFileExtensions: ['ts', 'js', 'json'],
     moduleNameMapper: aliasMapper(),
     testMatch: kind === 'unit' ? ['<rootDir>/**/*.spec.ts'] : ['<rootDir>/**/*.int-spec.ts'],

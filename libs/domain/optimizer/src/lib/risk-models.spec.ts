@@ -1,0 +1,114 @@
+// Reference: PyPortfolioOpt tests/test_risk_models.py at commit 9cf7514 (frequency 252, spectral
+// PSD fix), on tests/resources/stock_prices.csv (fixtures/, MIT). That file pins numbers only for
+// the dummy sample covariance; the shrinkage and exponential estimators are pinned through the
+// optimizer goldens that consume them (mean-variance.spec.ts: test_min_volatilty_shrunk_L2_reg,
+// test_efficient_return_shrunk, test_max_sharpe_exp_cov, ...; hrp.spec.ts: test_pass_cov_matrix).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  exponentialCovariance,
+  fixNonPositiveSemidefinite,
+  isPositiveSemidefinite,
+  ledoitWolf,
+  NON_PSD_WARNING,
+  oracleApproximatingShrinkage,
+  parseWideCsv,
+  returnsFromPrices,
+  sampleCovariance,
+  semicovariance,
+} from '../index';
+import { InsufficientDataError } from './errors';
+import { stockReturns } from '../testing/pyportfolioopt-data';
+
+const returns = stockReturns(readFileSync(join(__dirname, '../../fixtures/stock_prices.csv'), 'utf8'));
+const n = 20;
+
+describe('sampleCovariance', () => {
+  it('matches test_sample_cov_dummy to 1e-15', () => {
+    const dummy = returnsFromPrices(
+      parseWideCsv(
+        'date,A,B,C\nd0,4.0,2.0,0.6\nd1,4.2,2.1,0.59\nd2,3.9,2.0,0.58\nd3,4.3,2.1,0.62\nd4,4.1,2.2,0.63\n',
+      ),
+    );
+    const expected = [
+      [0.006661687937656102, 0.00264970955585574, 0.0020849735375206195],
+      [0.00264970955585574, 0.0023450491307634215, 0.00096770864287974],
+      [0.0020849735375206195, 0.00096770864287974, 0.0016396416271856837],
+    ];
+    const s = sampleCovariance(dummy).matrix;
+    expected.flat().forEach((e, k) => expect(Math.abs((s[k] as number) / 252 - e)).toBeLessThan(1e-15));
+  });
+
+  it('is PSD on the real data and scales with frequency (test_sample_cov_real_data, _frequency)', () => {
+    const s = sampleCovariance(returns);
+    expect(s.warnings).toEqual([]);
+    expect(isPositiveSemidefinite(s.matrix, n)).toBe(true);
+    const s2 = sampleCovariance(returns, { frequency: 2 }).matrix;
+    s.matrix.forEach((v, k) => expect(Math.abs(v / 126 - (s2[k] as number))).toBeLessThan(1e-18));
+  });
+
+  it('needs two observations per asset', () => {
+    const one = returnsFromPrices(parseWideCsv('date,A\nd0,1\nd1,2\n'));
+    expect(() => sampleCovariance(one)).toThrow(InsufficientDataError);
+    expect(() => sampleCovariance(one)).toThrow('sample covariance: needs at least 2 observations, got 1');
+  });
+});
+
+describe('fixNonPositiveSemidefinite', () => {
+  it('repairs the matrix of test_sample_cov_npd and says so', () => {
+    const s = Float64Array.from([0.03818144, 0.04182824, 0.04182824, 0.04149209]);
+    expect(isPositiveSemidefinite(s, 2)).toBe(false);
+    const fixed = fixNonPositiveSemidefinite(s, 2);
+    expect(isPositiveSemidefinite(fixed.matrix, 2)).toBe(true);
+    expect(fixed.warnings).toEqual([NON_PSD_WARNING]);
+    expect(NON_PSD_WARNING).toBe('The covariance matrix is non positive semidefinite. Amending eigenvalues.');
+  });
+});
+
+describe('semicovariance', () => {
+  it('is ~0 for a very negative benchmark and grows with the benchmark (test_semicovariance_benchmark)', () => {
+    semicovariance(returns, { benchmark: -0.5 }).matrix.forEach((v) =>
+      expect(Math.abs(v)).toBeLessThan(1e-4),
+    );
+    const total = (b: number) => semicovariance(returns, { benchmark: b }).matrix.reduce((a, v) => a + v, 0);
+    expect(total(1)).toBeGreaterThan(total(0));
+  });
+
+  it('is PSD and scales with frequency (test_semicovariance)', () => {
+    const s = semicovariance(returns).matrix;
+    expect(isPositiveSemidefinite(s, n)).toBe(true);
+    const s2 = semicovariance(returns, { frequency: 2 }).matrix;
+    s.forEach((v, k) => expect(Math.abs(v / 126 - (s2[k] as number))).toBeLessThan(1e-18));
+  });
+});
+
+describe('exponentialCovariance', () => {
+  it('tends to the sample covariance as span grows (test_exp_cov_limits)', () => {
+    const sample = sampleCovariance(returns).matrix;
+    const s = exponentialCovariance(returns).matrix;
+    expect(s.some((v, k) => Math.abs(v - (sample[k] as number)) > 1e-3)).toBe(true);
+    const s2 = exponentialCovariance(returns, { span: 1e20 }).matrix;
+    s2.forEach((v, k) => expect(Math.abs(v - (sample[k] as number))).toBeLessThan(1e-3));
+    expect(isPositiveSemidefinite(s, n)).toBe(true);
+  });
+});
+
+describe('shrinkage estimators', () => {
+  it.each(['constant_variance', 'single_factor', 'constant_correlation'] as const)(
+    'Ledoit-Wolf %s: 0 < delta < 1, PSD (test_ledoit_wolf_*)',
+    (target) => {
+      const s = ledoitWolf(returns, { target });
+      expect(s.shrinkage).toBeGreaterThan(0);
+      expect(s.shrinkage).toBeLessThan(1);
+      expect(isPositiveSemidefinite(s.matrix, n)).toBe(true);
+      expect(s.matrix.every(Number.isFinite)).toBe(true);
+    },
+  );
+
+  it('OAS: 0 < delta < 1, PSD (test_oracle_approximating)', () => {
+    const s = oracleApproximatingShrinkage(returns);
+    expect(s.shrinkage).toBeGreaterThan(0);
+    expect(s.shrinkage).toBeLessThan(1);
+    expect(isPositiveSemidefinite(s.matrix, n)).toBe(true);
+  });
+});
