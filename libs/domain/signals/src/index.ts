@@ -1,1 +1,16 @@
-export {};
+export { type Bar, type IndicatorConfig, IndicatorSuite, type IndicatorSnapshot } from './lib/indicators';
+export {
+  classifyRegimes,
+  DEFAULT_REGIME_THRESHOLDS,
+  MARKET_REGIMES,
+  type MarketRegime,
+  RegimeClassifier,
+  type RegimeReading,
+  type RegimeThresholds,
+} from './lib/regime';
+export {
+  type AdaptiveBand,
+  adaptiveBand,
+  type AdaptiveBandPolicy,
+  DEFAULT_ADAPTIVE_BAND_POLICY,
+} from './lib/adaptive-bands';

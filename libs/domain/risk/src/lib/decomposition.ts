@@ -1,0 +1,206 @@
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { checkedSeries, type Series } from './series';
+import {
+  InsufficientDataError,
+  InvalidParameterError,
+  LengthMismatchError,
+  ZeroVarianceError,
+} from './errors';
+
+/** A symmetric n×n matrix stored row-major in a Float64Array. */
+export interface SymmetricMatrix {
+  readonly size: number;
+  readonly values: Float64Array;
+}
+
+/** Rows of a SymmetricMatrix as plain arrays (for JSON output). */
+export function matrixRows(m: SymmetricMatrix): number[][] {
+  const rows: number[][] = [];
+  for (let i = 0; i < m.size; i += 1) rows.push(Array.from(m.values.subarray(i * m.size, (i + 1) * m.size)));
+  return rows;
+}
+
+/**
+ * Sample covariance matrix (divisor n - 1, as numpy.cov and pandas.DataFrame.cov) of asset return
+ * series given one series per asset, all the same length. Centres each series once, then takes the
+ * n(n+1)/2 dot products over contiguous Float64Arrays. Multiply by the periods per year to annualise.
+ * Throws InsufficientDataError below two observations, LengthMismatchError for ragged input.
+ */
+export function covarianceMatrix(assets: readonly Series[]): SymmetricMatrix {
+  const n = assets.length;
+  if (n === 0) throw new InsufficientDataError('covariance matrix', 1, 0);
+  const t = assets[0]?.length ?? 0;
+  if (t < 2) throw new InsufficientDataError('covariance matrix', 2, t);
+  const centred: Float64Array[] = [];
+  for (let a = 0; a < n; a += 1) {
+    const series = assets[a] as Series;
+    if (series.length !== t) throw new LengthMismatchError('asset 0', t, `asset ${a}`, series.length);
+    const x = checkedSeries(series, `asset ${a}`, 'covariance matrix', 2);
+    let s = 0;
+    for (let i = 0; i < t; i += 1) s += x[i] as number;
+    const m = s / t;
+    for (let i = 0; i < t; i += 1) x[i] = (x[i] as number) - m;
+    centred.push(x);
+  }
+  const values = new Float64Array(n * n);
+  for (let i = 0; i < n; i += 1) {
+    const xi = centred[i] as Float64Array;
+    for (let j = i; j < n; j += 1) {
+      const xj = centred[j] as Float64Array;
+      let s = 0;
+      for (let k = 0; k < t; k += 1) s += (xi[k] as number) * (xj[k] as number);
+      const c = s / (t - 1);
+      values[i * n + j] = c;
+      values[j * n + i] = c;
+    }
+  }
+  return { size: n, values };
+}
+
+/** Checks a covariance matrix: square, symmetric to 1e-12 relative, finite, non-negative diagonal. */
+export function checkCovariance(cov: SymmetricMatrix): void {
+  const n = cov.size;
+  if (cov.values.length !== n * n)
+    throw new InvalidParameterError('covariance', `${cov.values.length} values`, `${n}×${n} values`);
+  for (let i = 0; i < n; i += 1) {
+    const d = cov.values[i * n + i] as number;
+    if (!(Number.isFinite(d) && d >= 0))
+      throw new InvalidParameterError(`covariance[${i}][${i}]`, d, 'finite and ≥ 0');
+    for (let j = i + 1; j < n; j += 1) {
+      const a = cov.values[i * n + j] as number;
+      const b = cov.values[j * n + i] as number;
+      if (!Number.isFinite(a) || Math.abs(a - b) > 1e-12 * Math.max(1, Math.abs(a), Math.abs(b)))
+        throw new InvalidParameterError(
+          `covariance[${i}][${j}]`,
+          a,
+          `finite and equal to covariance[${j}][${i}] (${b})`,
+        );
+    }
+  }
+}
+
+/**
+ * Correlation matrix ρᵢⱼ = Σᵢⱼ / (σᵢσⱼ) from a covariance matrix. Throws ZeroVarianceError naming the
+ * first asset with zero variance.
+ */
+export function correlationMatrix(cov: SymmetricMatrix): SymmetricMatrix {
+  checkCovariance(cov);
+  const n = cov.size;
+  const sd = new Float64Array(n);
+  for (let i = 0; i < n; i += 1) {
+    sd[i] = Math.sqrt(cov.values[i * n + i] as number);
+    if (!((sd[i] as number) > 0)) throw new ZeroVarianceError('correlation matrix', `asset ${i}`);
+  }
+  const values = new Float64Array(n * n);
+  for (let i = 0; i < n; i += 1)
+    for (let j = 0; j < n; j += 1)
+      values[i * n + j] =
+        i === j ? 1 : (cov.values[i * n + j] as number) / ((sd[i] as number) * (sd[j] as number));
+  return { size: n, values };
+}
+
+function checkedWeights(weights: Series, n: number): Float64Array {
+  if (weights.length !== n) throw new LengthMismatchError('weights', weights.length, 'covariance', n);
+  return checkedSeries(weights, 'weights', 'risk decomposition', 1);
+}
+
+/** Σw for a row-major symmetric matrix. */
+function multiply(cov: SymmetricMatrix, w: Float64Array): Float64Array {
+  const n = cov.size;
+  const out = new Float64Array(n);
+  const v = cov.values;
+  for (let i = 0; i < n; i += 1) {
+    let s = 0;
+    const row = i * n;
+    for (let j = 0; j < n; j += 1) s += (v[row + j] as number) * (w[j] as number);
+    out[i] = s;
+  }
+  return out;
+}
+
+export interface RiskContributions {
+  /** Portfolio volatility σₚ = √(wᵀΣw), in the covariance's units (annualise Σ first for annual). */
+  volatility: number;
+  /** Marginal contribution ∂σₚ/∂wᵢ = (Σw)ᵢ / σₚ. */
+  marginal: Float64Array;
+  /** Risk contribution wᵢ(Σw)ᵢ / σₚ; sums to σₚ (Euler allocation). */
+  contributions: Float64Array;
+  /** contributions / σₚ; sums to 1. */
+  percentages: Float64Array;
+}
+
+/**
+ * Euler decomposition of portfolio volatility (Litterman 1996, "Hot Spots and Hedges"; Roncalli,
+ * "Introduction to Risk Parity and Budgeting", 2013, §2.2): RCᵢ = wᵢ(Σw)ᵢ/σₚ with Σᵢ RCᵢ = σₚ.
+ * Throws ZeroVarianceError when wᵀΣw = 0.
+ */
+export function riskContributions(weights: Series, cov: SymmetricMatrix): RiskContributions {
+  checkCovariance(cov);
+  const w = checkedWeights(weights, cov.size);
+  const sw = multiply(cov, w);
+  let variance = 0;
+  for (let i = 0; i < w.length; i += 1) variance += (w[i] as number) * (sw[i] as number);
+  if (!(variance > 0)) throw new ZeroVarianceError('risk contributions', 'portfolio');
+  const vol = Math.sqrt(variance);
+  const n = w.length;
+  const marginal = new Float64Array(n);
+  const contributions = new Float64Array(n);
+  const percentages = new Float64Array(n);
+  for (let i = 0; i < n; i += 1) {
+    marginal[i] = (sw[i] as number) / vol;
+    contributions[i] = (w[i] as number) * (marginal[i] as number);
+    percentages[i] = (contributions[i] as number) / vol;
+  }
+  return { volatility: vol, marginal, contributions, percentages };
+}
+
+/**
+ * Diversification ratio Σ|wᵢ|σᵢ / σₚ (Choueifaty & Coignard 2008, "Toward Maximum Diversification");
+ * 1 for a single asset or perfectly correlated assets, higher when diversified. Throws ZeroVarianceError
+ * when wᵀΣw = 0.
+ */
+export function diversificationRatio(weights: Series, cov: SymmetricMatrix): number {
+  checkCovariance(cov);
+  const w = checkedWeights(weights, cov.size);
+  const n = cov.size;
+  const sw = multiply(cov, w);
+  let variance = 0;
+  let weighted = 0;
+  for (let i = 0; i < n; i += 1) {
+    variance += (w[i] as number) * (sw[i] as number);
+    weighted += Math.abs(w[i] as number) * Math.sqrt(cov.values[i * n + i] as number);
+  }
+  if (!(variance > 0)) throw new ZeroVarianceError('diversification ratio', 'portfolio');
+  return weighted / Math.sqrt(variance);
+}
+
+/**
+ * Effective number of bets (Meucci 2009, "Managing Diversification", Risk 22(5)): with Σ = EΛEᵀ, the
+ * principal-portfolio exposures w̃ = Eᵀw carry variance shares pₖ = w̃ₖ²λₖ / wᵀΣw, and
+ * ENB = exp(-Σ pₖ ln pₖ), between 1 (one bet) and n (risk spread evenly over n uncorrelated bets).
+ * O(n³) for the eigendecomposition (ml-matrix EigenvalueDecomposition, assumeSymmetric).
+ */
+export function effectiveNumberOfBets(weights: Series, cov: SymmetricMatrix): number {
+  checkCovariance(cov);
+  const w = checkedWeights(weights, cov.size);
+  const n = cov.size;
+  const eig = new EigenvalueDecomposition(new Matrix(matrixRows(cov)), { assumeSymmetric: true });
+  const lambda = eig.realEigenvalues;
+  const vectors = eig.eigenvectorMatrix;
+  const shares = new Float64Array(n);
+  let total = 0;
+  for (let k = 0; k < n; k += 1) {
+    let exposure = 0;
+    for (let i = 0; i < n; i += 1) exposure += vectors.get(i, k) * (w[i] as number);
+    const v = exposure * exposure * Math.max(0, lambda[k] ?? 0);
+    shares[k] = v;
+    total += v;
+  }
+  if (!(total > 0)) throw new ZeroVarianceError('effective number of bets', 'portfolio');
+  let entropy = 0;
+  for (let k = 0; k < n; k += 1) {
+    const p = (shares[k] as number) / total;
+    if (p > 0) entropy -= p * Math.log(p);
+  }
+  return Math.exp(entropy);
+}
