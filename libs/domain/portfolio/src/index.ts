@@ -43,3 +43,19 @@ export {
   type WidePricesRow,
   parseWidePricesCsv,
 } from './lib/wide-prices-csv';
+export {
+  InvalidPortfolioFileError,
+  PLAN_MODES,
+  PORTFOLIO_ACCOUNT_TYPES,
+  type PlanMode,
+  type PortfolioAccount,
+  type PortfolioAccountType,
+  type PortfolioFile,
+  type PortfolioFileIssue,
+  type PortfolioFileIssueCode,
+  type PortfolioPolicy,
+  type PortfolioTransaction,
+  type TaxLot,
+  accountHoldings,
+  parsePortfolioFile,
+} from './lib/portfolio-file';
