@@ -1,1 +1,36 @@
-export {};
+export {
+  CashBufferInfeasibleError,
+  InfeasiblePlanError,
+  InvalidPlanInputError,
+  PlannerError,
+  UnreachableTargetError,
+} from './lib/errors';
+export {
+  type LinearProgram,
+  type LinearSolution,
+  type LinearSolver,
+  type LpConstraint,
+  type LpTerm,
+  type LpVariable,
+  type VariableKind,
+  toCplexLp,
+} from './lib/linear-program';
+export { type HighsLike, type HighsSolverOptions, createHighsSolver } from './lib/highs-solver';
+export {
+  type AbsoluteBandTrigger,
+  type CashBufferTrigger,
+  type CashFlowTrigger,
+  type RelativeBandTrigger,
+  type Trigger,
+  evaluateTriggers,
+  outOfBandSymbols,
+} from './lib/triggers';
+export {
+  type AccountValue,
+  FRACTIONAL_DIGITS,
+  type PlanDriftRow,
+  type PlanOrder,
+  type PlanRequest,
+  type RebalancePlan,
+  planRebalance,
+} from './lib/plan';

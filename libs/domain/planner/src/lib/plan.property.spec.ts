@@ -1,0 +1,188 @@
+import fc from 'fast-check';
+import { Decimal, parsePortfolioFile, type PortfolioFile } from '@ballast/domain-portfolio';
+import { type LinearSolver } from './linear-program';
+import { planRebalance, type RebalancePlan } from './plan';
+import { PlannerError } from './errors';
+import { loadHighsSolver } from '../testing/highs';
+import { quotes } from '../testing/households';
+
+const POOL = ['AAA', 'BBB', 'CCC', 'DDD', 'EEE'] as const;
+const cents = (min: number, max: number) => fc.integer({ min, max }).map((n) => (n / 100).toFixed(2));
+
+/** Small random households: 1–3 accounts over up to 5 symbols, with a random policy. */
+const householdArb = fc
+  .record({
+    prices: fc.tuple(...POOL.map(() => cents(100, 50_000))),
+    weights: fc.tuple(...POOL.map(() => fc.integer({ min: 0, max: 10 }))),
+    accounts: fc.array(
+      fc.record({
+        cash: cents(0, 2_000_000),
+        lots: fc.array(
+          fc.record({
+            symbol: fc.constantFrom(...POOL),
+            quantity: fc.oneof(fc.integer({ min: 1, max: 200 }).map(String), cents(1, 20_000)),
+          }),
+          { maxLength: 4 },
+        ),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    wholeShares: fc.boolean(),
+    mode: fc.constantFrom('full', 'band'),
+    minTradeValue: fc.constantFrom('0', '50'),
+    cashBuffer: fc.constantFrom(0, 0.01, 0.05),
+    spreadBps: fc.constantFrom(0, 2, 15),
+    commission: fc.constantFrom('0', '1'),
+    maxTurnover: fc.constantFrom(null, 0.05, 0.3),
+    halted: fc.subarray([...POOL], { maxLength: 1 }),
+    doNotBuy: fc.subarray([...POOL], { maxLength: 1 }),
+    doNotSell: fc.subarray([...POOL], { maxLength: 1 }),
+  })
+  .filter(({ weights }) => weights.some((w) => w > 0));
+
+function build(
+  h: fc.Arbitrary<unknown> extends never
+    ? never
+    : typeof householdArb extends fc.Arbitrary<infer T>
+      ? T
+      : never,
+): {
+  portfolio: PortfolioFile;
+  prices: ReturnType<typeof quotes>;
+} {
+  const total = h.weights.reduce((a, b) => a + b, 0);
+  const targets = Object.fromEntries(
+    POOL.flatMap((symbol, i) => ((h.weights[i] ?? 0) > 0 ? [[symbol, (h.weights[i] ?? 0) / total]] : [])),
+  );
+  const portfolio = parsePortfolioFile({
+    id: 'prop',
+    accounts: h.accounts.map((account, index) => ({
+      id: `acct${index}`,
+      type: 'taxable',
+      cash: account.cash,
+      lots: account.lots.map((lot) => ({ ...lot, costBasis: '0', acquired: '2015-01-02' })),
+    })),
+    targets,
+    policy: {
+      bands: { absolute: 0.02, relative: 0.2 },
+      mode: h.mode,
+      wholeShares: h.wholeShares,
+      minTradeValue: h.minTradeValue,
+      cashBuffer: h.cashBuffer,
+      maxTurnover: h.maxTurnover,
+      costs: { commission: h.commission, spreadBps: h.spreadBps },
+      restrictions: { halted: h.halted, doNotBuy: h.doNotBuy, doNotSell: h.doNotSell },
+    },
+  });
+  return {
+    portfolio,
+    prices: quotes(Object.fromEntries(POOL.map((symbol, i) => [symbol, h.prices[i] ?? '1']))),
+  };
+}
+
+function held(portfolio: PortfolioFile, account: string, symbol: string): Decimal {
+  const lots = portfolio.accounts.find((a) => a.id === account)?.lots ?? [];
+  return lots
+    .filter((lot) => lot.symbol === symbol)
+    .reduce((sum, lot) => sum.plus(lot.quantity), new Decimal(0));
+}
+
+/** Plans, or returns the named error when the policy is infeasible (then nothing else is asserted). */
+function planOrError(solver: LinearSolver, input: ReturnType<typeof build>): RebalancePlan | undefined {
+  try {
+    return planRebalance({ ...input, asOf: '2016-06-30' }, solver);
+  } catch (error) {
+    if (
+      error instanceof PlannerError ||
+      (error instanceof Error && error.name === 'NonPositivePortfolioValueError')
+    ) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+describe('planRebalance properties over random small households', () => {
+  let solver: LinearSolver;
+  beforeAll(async () => {
+    solver = await loadHighsSolver();
+  });
+
+  it('keeps every constraint of the policy, and value before = value after + costs exactly', () => {
+    fc.assert(
+      fc.property(householdArb, (h) => {
+        const input = build(h);
+        const { portfolio } = input;
+        const plan = planOrError(solver, input);
+        if (plan === undefined) return;
+        const policy = portfolio.policy;
+
+        // Cash never below the buffer, exactly, in every account that started at or above it.
+        plan.after.accounts.forEach((account, index) => {
+          const start = plan.value.accounts[index];
+          const startedAbove = new Decimal(start?.cash ?? '0').gte(
+            new Decimal(start?.value ?? '0').times(String(policy.cashBuffer)),
+          );
+          if (startedAbove || plan.orders.length > 0) {
+            expect(
+              new Decimal(account.cash).gte(new Decimal(account.value).times(String(policy.cashBuffer))),
+            ).toBe(true);
+          }
+        });
+        for (const order of plan.orders) {
+          // No sale beyond holdings (summed over the account's lots).
+          if (order.side === 'sell') {
+            expect(new Decimal(order.quantity).lte(held(portfolio, order.account, order.symbol))).toBe(true);
+          }
+          // Whole shares when asked.
+          if (policy.wholeShares) expect(new Decimal(order.quantity).isInteger()).toBe(true);
+          // Restricted symbols untouched.
+          expect(policy.restrictions.halted).not.toContain(order.symbol);
+          if (order.side === 'buy') expect(policy.restrictions.doNotBuy).not.toContain(order.symbol);
+          if (order.side === 'sell') expect(policy.restrictions.doNotSell).not.toContain(order.symbol);
+          // Minimum trade value.
+          expect(new Decimal(order.estimatedValue).gte(policy.minTradeValue)).toBe(true);
+        }
+        // One order per account, symbol and side; sells before buys within each account.
+        const keys = plan.orders.map((o) => `${o.account}/${o.symbol}/${o.side}`);
+        expect(new Set(keys).size).toBe(keys.length);
+        const sides = plan.orders.map((o) => `${o.account}:${o.side}`);
+        plan.after.accounts.forEach(({ account }) => {
+          const mine = sides.filter((s) => s.startsWith(`${account}:`));
+          expect(mine).toEqual(
+            [...mine].sort((a, b) =>
+              a.endsWith('sell') === b.endsWith('sell') ? 0 : a.endsWith('sell') ? -1 : 1,
+            ),
+          );
+        });
+        // Costs recomputed from the orders, and value conservation, exactly.
+        const traded = plan.orders.reduce((sum, o) => sum.plus(o.estimatedValue), new Decimal(0));
+        const spread = traded.times(policy.costs.spreadBps).dividedBy(10_000);
+        const commission = new Decimal(policy.costs.commission).times(plan.orders.length);
+        expect(new Decimal(plan.costs.total).eq(spread.plus(commission))).toBe(true);
+        expect(new Decimal(plan.after.total).plus(plan.costs.total).eq(plan.value.total)).toBe(true);
+        // Turnover within the cap (a millionth of slack for the solver's feasibility tolerance).
+        if (policy.maxTurnover !== null) expect(plan.turnover).toBeLessThanOrEqual(policy.maxTurnover + 1e-6);
+        // Band mode: every out-of-band holding moves toward its target, never away.
+        if (policy.mode === 'band') {
+          // The model measures weights against the value before costs (which keeps it linear); an
+          // untraded holding's weight then rises by its weight × costs / value after, which is the slack.
+          const costShare = new Decimal(plan.costs.total).dividedBy(plan.after.total).toNumber();
+          for (const row of plan.drift.rows) {
+            const after = plan.after.weights.find((w) => w.symbol === row.symbol);
+            if (row.outOfBand && after !== undefined) {
+              expect(Math.abs(after.weight - after.targetWeight)).toBeLessThanOrEqual(
+                Math.abs(row.drift) + after.weight * costShare + 1e-9,
+              );
+            }
+          }
+          // In-band holdings are not traded.
+          const inBand = new Set(plan.drift.rows.filter((row) => !row.outOfBand).map((row) => row.symbol));
+          expect(plan.orders.filter((o) => inBand.has(o.symbol))).toEqual([]);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+export { householdArb as householdArbForTiming, build as buildForTiming };

@@ -1,0 +1,845 @@
+import {
+  Decimal,
+  type DriftReport,
+  type Holdings,
+  InvalidPriceError,
+  MissingPriceError,
+  type PortfolioAccountType,
+  type PortfolioFile,
+  type PriceQuote,
+  accountHoldings,
+  aggregateAccounts,
+  computeDrift,
+  parseDecimal,
+  toDecimalString,
+  valuePortfolio,
+} from '@ballast/domain-portfolio';
+import { CashBufferInfeasibleError, InfeasiblePlanError, UnreachableTargetError } from './errors';
+import { type LinearSolver, type LpConstraint, type LpTerm, type LpVariable } from './linear-program';
+import { type Trigger, evaluateTriggers, outOfBandSymbols } from './triggers';
+
+/** One order of a plan. Quantities and money are canonical decimal strings. */
+export interface PlanOrder {
+  readonly account: string;
+  readonly symbol: string;
+  readonly side: 'sell' | 'buy';
+  readonly quantity: string;
+  /** The price the plan was computed with (mid); the spread is counted in `costs`. */
+  readonly estimatedPrice: string;
+  /** `quantity × estimatedPrice`, exact. */
+  readonly estimatedValue: string;
+  readonly reason: string;
+}
+
+export interface AccountValue {
+  readonly account: string;
+  readonly type: PortfolioAccountType;
+  /** Decimal strings. */
+  readonly cash: string;
+  readonly value: string;
+}
+
+export interface PlanDriftRow {
+  readonly symbol: string;
+  readonly currentWeight: number;
+  readonly targetWeight: number;
+  readonly drift: number;
+  readonly relativeDrift: number | null;
+  readonly outOfBand: boolean;
+}
+
+export interface RebalancePlan {
+  readonly portfolioId: string;
+  readonly asOf: string;
+  /** Before the orders, cash flow included. */
+  readonly value: { readonly total: string; readonly accounts: readonly AccountValue[] };
+  readonly drift: {
+    readonly rows: readonly PlanDriftRow[];
+    readonly cashWeight: number;
+    readonly portfolioDrift: number;
+  };
+  readonly triggers: readonly Trigger[];
+  /** Grouped by account in file order; within an account sells first, then by symbol. */
+  readonly orders: readonly PlanOrder[];
+  readonly after: {
+    readonly total: string;
+    readonly accounts: readonly AccountValue[];
+    readonly weights: readonly {
+      readonly symbol: string;
+      readonly weight: number;
+      readonly targetWeight: number;
+    }[];
+    readonly cashWeight: number;
+    readonly portfolioDrift: number;
+  };
+  /** Decimal strings: `value.total = after.total + costs.total`, exactly. */
+  readonly costs: { readonly commission: string; readonly spread: string; readonly total: string };
+  /** One-way turnover, `(Σ buys + Σ sells) / (2 × total value)`. */
+  readonly turnover: number;
+  readonly explanation: readonly string[];
+}
+
+export interface PlanRequest {
+  readonly portfolio: PortfolioFile;
+  /** A quote for every symbol held or targeted. */
+  readonly prices: ReadonlyMap<string, PriceQuote>;
+  /** The date the prices are of, `YYYY-MM-DD`; reported as the plan's `asOf`. */
+  readonly asOf: string;
+}
+
+/** Quantity grid of fractional-share orders: brokers that sell fractions quote them to 6 places or fewer. */
+export const FRACTIONAL_DIGITS = 6;
+/**
+ * Cost per dollar traded added to every trade, so that among plans equally close to target the one
+ * that trades least wins (an LP optimum is otherwise free to add offsetting trades). A millionth of
+ * the traded value is far below any real cost and any drift worth correcting.
+ */
+const TIE_BREAK_COST = 1e-6;
+/** Optimality tolerance of integer plans, as a fraction of household value (0.5 bp). */
+export const MIP_ABSOLUTE_GAP_OF_VALUE = 5e-5;
+
+interface AccountState {
+  readonly id: string;
+  readonly type: PortfolioAccountType;
+  readonly cash: Decimal;
+  readonly quantities: ReadonlyMap<string, Decimal>;
+  readonly value: Decimal;
+}
+
+interface Leg {
+  readonly accountIndex: number;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  quantity: Decimal;
+}
+
+/**
+ * Plans a household rebalance: decides whether to trade (triggers), then which orders bring the
+ * household closest to its target weights at the lowest cost, subject to the policy.
+ *
+ * The model, solved as a mixed-integer linear program (integer share counts when `wholeShares`):
+ * - variables per account a and symbol i: shares bought `b` and sold `s` (≥ 0; `s` ≤ shares held,
+ *   so nothing is shorted), plus binaries where a minimum trade value or a commission applies;
+ * - distance to target, in dollars: `Σ_i |Σ_a p_i (b − s) − (t_i V − H_i p_i)|`, linearised with a
+ *   pair of non-negative deviation variables per symbol (the standard L1 reformulation, e.g.
+ *   Boyd and Vandenberghe, "Convex Optimization", 2004, section 6.1);
+ * - costs: spread on every traded dollar and a commission per order, in the same dollars;
+ * - per account, cash after the orders (at mid ± spread, minus commissions) stays at or above the
+ *   cash buffer times the account's value after costs: each account trades only with its own cash;
+ * - optionally, one-way turnover ≤ the cap. Halted symbols get no variables; do-not-buy and
+ *   do-not-sell drop one side. Band mode trades only out-of-band symbols, each only toward its target.
+ * Weights use the value before costs as the denominator, which keeps the model linear; costs are a
+ * few basis points of it.
+ *
+ * The solver's doubles are then turned into exact decimals: quantities rounded to whole shares (or
+ * {@link FRACTIONAL_DIGITS} places), sells capped at holdings, trades below the minimum dropped, and
+ * any account whose exact cash falls below its buffer through that rounding gets its largest buy
+ * trimmed. The reported `after` and `costs` are computed in decimals from the final orders.
+ *
+ * @throws MissingPriceError for a held or targeted symbol without a quote (every one, sorted).
+ * @throws InvalidPriceError for a quote that is not a positive decimal.
+ * @throws NonPositivePortfolioValueError when the household is worth nothing.
+ * @throws UnreachableTargetError for a positive target in a symbol held nowhere that may not be bought.
+ * @throws CashBufferInfeasibleError when an account cannot reach its buffer even selling all it may.
+ * @throws InfeasiblePlanError when the solver finds no plan (or fails).
+ */
+export function planRebalance(request: PlanRequest, solver: LinearSolver): RebalancePlan {
+  const { portfolio, prices } = request;
+  const policy = portfolio.policy;
+  const halted = new Set(policy.restrictions.halted);
+  const doNotBuy = new Set(policy.restrictions.doNotBuy);
+  const doNotSell = new Set(policy.restrictions.doNotSell);
+  const cashFlow = new Decimal(policy.cashFlow);
+
+  const holdings: Holdings[] = portfolio.accounts.map((account) => {
+    const base = accountHoldings(account);
+    const flow = account.id === policy.cashFlowAccount ? cashFlow : new Decimal(0);
+    return { ...base, cash: toDecimalString(new Decimal(base.cash).plus(flow)) };
+  });
+  const targetBySymbol = new Map(portfolio.targets.map((target) => [target.symbol, target.weight]));
+  const symbols = [
+    ...new Set([
+      ...portfolio.targets.map((target) => target.symbol),
+      ...holdings.flatMap((h) => h.positions.map((position) => position.symbol)),
+    ]),
+  ].sort();
+  const price = checkedPrices(symbols, prices);
+
+  const accounts: AccountState[] = portfolio.accounts.map((account, index) => {
+    const held = holdings[index] as Holdings;
+    const quantities = new Map(
+      held.positions.map((position) => [position.symbol, new Decimal(position.quantity)]),
+    );
+    const cash = new Decimal(held.cash);
+    const value = [...quantities].reduce(
+      (sum, [symbol, quantity]) => sum.plus(quantity.times(priceOf(price, symbol))),
+      cash,
+    );
+    return { id: account.id, type: account.type, cash, quantities, value };
+  });
+  const household = aggregateAccounts(holdings);
+  const before = computeDrift(valuePortfolio(household, prices), portfolio.targets);
+  const totalValue = new Decimal(before.totalValue);
+
+  const triggers: Trigger[] = [
+    ...evaluateTriggers(before, policy),
+    ...bufferTriggers(accounts, policy.cashBuffer),
+  ];
+  const bandsSet = policy.bands.absolute !== null || policy.bands.relative !== null;
+  const outOfBand = outOfBandSymbols(triggers);
+  const tradable = policy.mode === 'band' ? symbols.filter((symbol) => outOfBand.has(symbol)) : symbols;
+  const shouldTrade = bandsSet ? triggers.length > 0 : policy.mode === 'full';
+
+  let legs: Leg[] = [];
+  if (shouldTrade) {
+    assertReachable(portfolio, before, halted, doNotBuy);
+    assertBuffersReachable(accounts, price, policy, halted, doNotSell);
+    legs = solve(
+      accounts,
+      tradable,
+      price,
+      targetBySymbol,
+      before,
+      totalValue,
+      policy,
+      halted,
+      doNotBuy,
+      doNotSell,
+      solver,
+    );
+    legs = repairCash(legs, accounts, price, policy);
+  }
+
+  return report({
+    portfolio,
+    asOf: request.asOf,
+    accounts,
+    price,
+    before,
+    triggers,
+    outOfBand,
+    legs,
+    shouldTrade,
+    bandsSet,
+  });
+}
+
+/** Accounts that start below their cash buffer must trade (sell) whatever the bands say. */
+function bufferTriggers(accounts: readonly AccountState[], cashBuffer: number): Trigger[] {
+  return accounts.flatMap((account): Trigger[] => {
+    const required = account.value.times(String(cashBuffer));
+    return account.cash.lt(required)
+      ? [
+          {
+            kind: 'cash-buffer',
+            account: account.id,
+            cash: toDecimalString(account.cash),
+            required: money(required),
+          },
+        ]
+      : [];
+  });
+}
+
+function checkedPrices(
+  symbols: readonly string[],
+  prices: ReadonlyMap<string, PriceQuote>,
+): Map<string, Decimal> {
+  const missing: string[] = [];
+  const invalid: { symbol: string; problem: string }[] = [];
+  const out = new Map<string, Decimal>();
+  for (const symbol of symbols) {
+    const quote = prices.get(symbol);
+    if (quote === undefined) {
+      missing.push(symbol);
+      continue;
+    }
+    const parsed = parseDecimal(quote.price);
+    if (parsed === undefined || parsed.lte(0)) {
+      invalid.push({ symbol, problem: `must be a positive decimal, got ${JSON.stringify(quote.price)}` });
+      continue;
+    }
+    out.set(symbol, parsed);
+  }
+  if (missing.length > 0) throw new MissingPriceError(missing);
+  if (invalid.length > 0) throw new InvalidPriceError(invalid);
+  return out;
+}
+
+function priceOf(price: ReadonlyMap<string, Decimal>, symbol: string): Decimal {
+  const value = price.get(symbol);
+  if (value === undefined) throw new MissingPriceError([symbol]);
+  return value;
+}
+
+function assertReachable(
+  portfolio: PortfolioFile,
+  before: DriftReport,
+  halted: ReadonlySet<string>,
+  doNotBuy: ReadonlySet<string>,
+): void {
+  for (const target of portfolio.targets) {
+    const row = before.rows.find((candidate) => candidate.symbol === target.symbol);
+    const heldNowhere = row === undefined || new Decimal(row.quantity).isZero();
+    if (target.weight > 0 && heldNowhere && (halted.has(target.symbol) || doNotBuy.has(target.symbol))) {
+      throw new UnreachableTargetError(
+        target.symbol,
+        target.weight,
+        halted.has(target.symbol) ? 'halted' : 'doNotBuy',
+      );
+    }
+  }
+}
+
+/** The most cash each account can raise, against the buffer it must keep: a named error if short. */
+function assertBuffersReachable(
+  accounts: readonly AccountState[],
+  price: ReadonlyMap<string, Decimal>,
+  policy: PortfolioFile['policy'],
+  halted: ReadonlySet<string>,
+  doNotSell: ReadonlySet<string>,
+): void {
+  const buffer = new Decimal(String(policy.cashBuffer));
+  const spread = new Decimal(String(policy.costs.spreadBps)).dividedBy(10_000);
+  const commission = new Decimal(policy.costs.commission);
+  const minTrade = new Decimal(policy.minTradeValue);
+  for (const account of accounts) {
+    const required = buffer.times(account.value);
+    if (account.cash.gte(required)) continue;
+    let achievable = account.cash;
+    let afterCosts = account.value;
+    for (const [symbol, held] of account.quantities) {
+      if (halted.has(symbol) || doNotSell.has(symbol)) continue;
+      const quantity = policy.wholeShares ? held.floor() : held;
+      const gross = quantity.times(priceOf(price, symbol));
+      const cost = gross.times(spread).plus(commission);
+      if (gross.lt(minTrade) || gross.lte(cost)) continue;
+      achievable = achievable.plus(gross).minus(cost);
+      afterCosts = afterCosts.minus(cost);
+    }
+    const needed = buffer.times(afterCosts);
+    if (achievable.lt(needed)) {
+      throw new CashBufferInfeasibleError(
+        account.id,
+        money(needed),
+        money(achievable),
+        money(needed.minus(achievable)),
+      );
+    }
+  }
+}
+
+function solve(
+  accounts: readonly AccountState[],
+  tradable: readonly string[],
+  price: ReadonlyMap<string, Decimal>,
+  targetBySymbol: ReadonlyMap<string, number>,
+  before: DriftReport,
+  totalValue: Decimal,
+  policy: PortfolioFile['policy'],
+  halted: ReadonlySet<string>,
+  doNotBuy: ReadonlySet<string>,
+  doNotSell: ReadonlySet<string>,
+  solver: LinearSolver,
+): Leg[] {
+  const V = totalValue.toNumber();
+  const sigma = policy.costs.spreadBps / 10_000;
+  const kappa = Number(policy.costs.commission);
+  const minTrade = Number(policy.minTradeValue);
+  const beta = policy.cashBuffer;
+  const whole = policy.wholeShares;
+  const needsSwitch = minTrade > 0 || kappa > 0;
+
+  const variables: LpVariable[] = [];
+  const constraints: LpConstraint[] = [];
+  const legVariables: { name: string; accountIndex: number; symbol: string; side: 'buy' | 'sell' }[] = [];
+  const perSymbol = new Map<string, LpTerm[]>();
+  const perAccount = new Map<number, LpTerm[]>();
+  const turnover: LpTerm[] = [];
+
+  accounts.forEach((account, a) => {
+    tradable.forEach((symbol, si) => {
+      if (halted.has(symbol)) return;
+      const p = priceOf(price, symbol).toNumber();
+      const held = account.quantities.get(symbol) ?? new Decimal(0);
+      // For fractional shares the minimum is raised by one grid step's value, so that rounding the
+      // solver's quantity to the grid cannot take a trade below the policy minimum.
+      const effectiveMin = minTrade > 0 && !whole ? minTrade + p * 10 ** -FRACTIONAL_DIGITS : minTrade;
+      const sides: { side: 'buy' | 'sell'; upper: number }[] = [];
+      if (!doNotBuy.has(symbol)) {
+        const upper = Math.max(account.value.toNumber(), 0) / p;
+        sides.push({ side: 'buy', upper: whole ? Math.floor(upper) : upper });
+      }
+      if (!doNotSell.has(symbol) && held.gt(0)) {
+        sides.push({ side: 'sell', upper: whole ? held.floor().toNumber() : held.toNumber() });
+      }
+      for (const { side, upper } of sides) {
+        if (upper <= 0 || upper * p < effectiveMin) continue;
+        const name = `${side === 'buy' ? 'b' : 's'}_${a}_${si}`;
+        variables.push({
+          name,
+          kind: whole ? 'integer' : 'continuous',
+          lower: 0,
+          upper,
+          cost: (sigma + TIE_BREAK_COST) * p,
+        });
+        legVariables.push({ name, accountIndex: a, symbol, side });
+        push(perSymbol, symbol, { variable: name, coefficient: side === 'buy' ? p : -p });
+        const cashPerShare =
+          side === 'buy' ? -p * (1 + sigma - beta * sigma) : p * (1 - sigma + beta * sigma);
+        push(perAccount, a, { variable: name, coefficient: cashPerShare });
+        turnover.push({ variable: name, coefficient: p });
+        if (needsSwitch) {
+          const switchName = `y${name}`;
+          variables.push({ name: switchName, kind: 'binary', lower: 0, upper: 1, cost: kappa });
+          constraints.push({
+            name: `on_${name}`,
+            terms: [
+              { variable: name, coefficient: 1 },
+              { variable: switchName, coefficient: -upper },
+            ],
+            sense: '<=',
+            rhs: 0,
+          });
+          if (minTrade > 0) {
+            constraints.push({
+              name: `min_${name}`,
+              terms: [
+                { variable: name, coefficient: p },
+                { variable: switchName, coefficient: -effectiveMin },
+              ],
+              sense: '>=',
+              rhs: 0,
+            });
+          }
+          if (kappa > 0) push(perAccount, a, { variable: switchName, coefficient: -kappa * (1 - beta) });
+        }
+      }
+    });
+  });
+
+  const currentValue = new Map(before.rows.map((row) => [row.symbol, Number(row.marketValue)]));
+  for (const [symbol, terms] of perSymbol) {
+    const si = tradable.indexOf(symbol);
+    const gap = (targetBySymbol.get(symbol) ?? 0) * V - (currentValue.get(symbol) ?? 0);
+    if (policy.mode === 'band') {
+      // Band mode moves every out-of-band holding toward its target and never past its mirror image:
+      // the net household trade has the sign of the gap and at most twice its size, so |drift| never
+      // grows (issue 3's band-mode property). Full mode may sell an underweight holding to fund a
+      // more underweight one or the buffer, which lowers the total distance.
+      constraints.push({ name: `dirlo_${si}`, terms, sense: '>=', rhs: Math.min(0, 2 * gap) });
+      constraints.push({ name: `dirhi_${si}`, terms, sense: '<=', rhs: Math.max(0, 2 * gap) });
+    }
+    variables.push({ name: `dp_${si}`, kind: 'continuous', lower: 0, upper: Infinity, cost: 1 });
+    variables.push({ name: `dm_${si}`, kind: 'continuous', lower: 0, upper: Infinity, cost: 1 });
+    constraints.push({
+      name: `dev_${si}`,
+      terms: [...terms, { variable: `dp_${si}`, coefficient: -1 }, { variable: `dm_${si}`, coefficient: 1 }],
+      sense: '=',
+      rhs: gap,
+    });
+  }
+  for (const [a, terms] of perAccount) {
+    const account = accounts[a] as AccountState;
+    constraints.push({
+      name: `cash_${a}`,
+      terms,
+      sense: '>=',
+      rhs: beta * account.value.toNumber() - account.cash.toNumber(),
+    });
+  }
+  // Tie-breaker: the L1 distance is indifferent to how a sum of money is split between several
+  // underweight symbols (every dollar closes one dollar of distance), so add the largest relative
+  // miss `max_i |D_i| / (t_i V)` at a weight that makes a dollar of it worth at most a thousandth of
+  // a dollar of distance: it splits money in proportion to the targets and never overrides a real gain.
+  const positiveTargets = [...perSymbol.keys()].filter((symbol) => (targetBySymbol.get(symbol) ?? 0) > 0);
+  if (positiveTargets.length > 1) {
+    const smallest = Math.min(...positiveTargets.map((symbol) => targetBySymbol.get(symbol) ?? 1));
+    variables.push({
+      name: 'relmax',
+      kind: 'continuous',
+      lower: 0,
+      upper: Infinity,
+      cost: 1e-3 * V * smallest,
+    });
+    for (const symbol of positiveTargets) {
+      const si = tradable.indexOf(symbol);
+      constraints.push({
+        name: `rel_${si}`,
+        terms: [
+          { variable: `dp_${si}`, coefficient: 1 },
+          { variable: `dm_${si}`, coefficient: 1 },
+          { variable: 'relmax', coefficient: -(targetBySymbol.get(symbol) ?? 0) * V },
+        ],
+        sense: '<=',
+        rhs: 0,
+      });
+    }
+  }
+  if (policy.maxTurnover !== null && turnover.length > 0) {
+    constraints.push({ name: 'turnover', terms: turnover, sense: '<=', rhs: 2 * policy.maxTurnover * V });
+  }
+
+  // A plan within half a basis point of the household's value of the best possible distance is as
+  // good as the best: bands are hundreds of basis points wide and one share is often worth more.
+  const solution = solver.solve({ variables, constraints, absoluteGap: MIP_ABSOLUTE_GAP_OF_VALUE * V });
+  if (solution.status !== 'optimal') {
+    const short = accounts
+      .filter((account) => account.cash.lt(account.value.times(String(beta))))
+      .map((a) => a.id);
+    throw new InfeasiblePlanError(
+      short.length > 0
+        ? `policy.cashBuffer in account(s) ${short.join(', ')} together with minTradeValue, maxTurnover and wholeShares`
+        : 'the policy',
+      solution.detail,
+    );
+  }
+
+  const grid = whole ? 0 : FRACTIONAL_DIGITS;
+  return legVariables.flatMap((leg): Leg[] => {
+    const raw = solution.values.get(leg.name) ?? 0;
+    let quantity = new Decimal(String(raw)).toDecimalPlaces(grid, Decimal.ROUND_HALF_EVEN);
+    if (leg.side === 'sell') {
+      const held = (accounts[leg.accountIndex] as AccountState).quantities.get(leg.symbol) ?? new Decimal(0);
+      if (quantity.gt(held)) quantity = held;
+    }
+    const value = quantity.times(priceOf(price, leg.symbol));
+    if (quantity.lte(0) || value.lt(policy.minTradeValue)) return [];
+    return [{ ...leg, quantity }];
+  });
+}
+
+/**
+ * Rounding the solver's quantities to the share grid (and dropping trades that fell below the
+ * minimum) can leave an account a few cents under its buffer; trim its largest buys until the
+ * exact decimal check holds, dropping a buy that falls below the minimum trade value.
+ */
+function repairCash(
+  legs: Leg[],
+  accounts: readonly AccountState[],
+  price: ReadonlyMap<string, Decimal>,
+  policy: PortfolioFile['policy'],
+): Leg[] {
+  const step = policy.wholeShares ? new Decimal(1) : new Decimal(10).pow(-FRACTIONAL_DIGITS);
+  const buffer = new Decimal(String(policy.cashBuffer));
+  const spread = new Decimal(String(policy.costs.spreadBps)).dividedBy(10_000);
+  let kept = legs;
+  accounts.forEach((account, a) => {
+    for (;;) {
+      const shortfall = bufferShortfall(kept, a, account, price, policy);
+      if (shortfall.lte(0)) return;
+      const buys = kept
+        .filter((leg) => leg.accountIndex === a && leg.side === 'buy')
+        .sort((x, y) =>
+          y.quantity.times(priceOf(price, y.symbol)).comparedTo(x.quantity.times(priceOf(price, x.symbol))),
+        );
+      const largest = buys[0];
+      if (largest === undefined) {
+        throw new InfeasiblePlanError(
+          `policy.cashBuffer in account "${account.id}"`,
+          `short by ${money(shortfall)} after rounding to the share grid, with no buy left to trim`,
+        );
+      }
+      const p = priceOf(price, largest.symbol);
+      const perUnit = p.times(new Decimal(1).plus(spread).minus(buffer.times(spread)));
+      const units = shortfall.dividedBy(perUnit).dividedBy(step).ceil().times(step);
+      const remaining = largest.quantity.minus(units);
+      if (remaining.lte(0) || remaining.times(p).lt(policy.minTradeValue)) {
+        kept = kept.filter((leg) => leg !== largest);
+      } else {
+        largest.quantity = remaining;
+      }
+    }
+  });
+  return kept;
+}
+
+/** `buffer × value after − cash after` for one account, exact; ≤ 0 when the buffer holds. */
+function bufferShortfall(
+  legs: readonly Leg[],
+  accountIndex: number,
+  account: AccountState,
+  price: ReadonlyMap<string, Decimal>,
+  policy: PortfolioFile['policy'],
+): Decimal {
+  const after = settle(legs, accountIndex, account, price, policy);
+  return new Decimal(String(policy.cashBuffer)).times(after.value).minus(after.cash);
+}
+
+/** Cash, value and costs of one account after its legs, at mid prices, exactly. */
+function settle(
+  legs: readonly Leg[],
+  accountIndex: number,
+  account: AccountState,
+  price: ReadonlyMap<string, Decimal>,
+  policy: PortfolioFile['policy'],
+): { cash: Decimal; value: Decimal; spread: Decimal; commission: Decimal; quantities: Map<string, Decimal> } {
+  const spreadRate = new Decimal(String(policy.costs.spreadBps)).dividedBy(10_000);
+  let cash = account.cash;
+  let spread = new Decimal(0);
+  let commission = new Decimal(0);
+  const quantities = new Map(account.quantities);
+  for (const leg of legs) {
+    if (leg.accountIndex !== accountIndex) continue;
+    const gross = leg.quantity.times(priceOf(price, leg.symbol));
+    const held = quantities.get(leg.symbol) ?? new Decimal(0);
+    quantities.set(leg.symbol, leg.side === 'buy' ? held.plus(leg.quantity) : held.minus(leg.quantity));
+    cash = leg.side === 'buy' ? cash.minus(gross) : cash.plus(gross);
+    spread = spread.plus(gross.times(spreadRate));
+    commission = commission.plus(policy.costs.commission);
+  }
+  cash = cash.minus(spread).minus(commission);
+  const value = [...quantities].reduce(
+    (sum, [symbol, quantity]) => sum.plus(quantity.times(priceOf(price, symbol))),
+    cash,
+  );
+  return { cash, value, spread, commission, quantities };
+}
+
+function report(input: {
+  portfolio: PortfolioFile;
+  asOf: string;
+  accounts: readonly AccountState[];
+  price: ReadonlyMap<string, Decimal>;
+  before: DriftReport;
+  triggers: readonly Trigger[];
+  outOfBand: ReadonlySet<string>;
+  legs: readonly Leg[];
+  shouldTrade: boolean;
+  bandsSet: boolean;
+}): RebalancePlan {
+  const { portfolio, accounts, price, before, triggers, legs } = input;
+  const policy = portfolio.policy;
+  const driftBySymbol = new Map(before.rows.map((row) => [row.symbol, row]));
+
+  const orders: PlanOrder[] = [];
+  accounts.forEach((account, a) => {
+    const mine = legs
+      .filter((leg) => leg.accountIndex === a)
+      .sort((x, y) => (x.side === y.side ? (x.symbol < y.symbol ? -1 : 1) : x.side === 'sell' ? -1 : 1));
+    for (const leg of mine) {
+      const p = priceOf(price, leg.symbol);
+      orders.push({
+        account: account.id,
+        symbol: leg.symbol,
+        side: leg.side,
+        quantity: toDecimalString(leg.quantity),
+        estimatedPrice: toDecimalString(p),
+        estimatedValue: toDecimalString(leg.quantity.times(p)),
+        reason: reasonFor(leg, account.id, driftBySymbol.get(leg.symbol), policy.mode),
+      });
+    }
+  });
+
+  const settled = accounts.map((account, a) => settle(legs, a, account, price, policy));
+  const afterHoldings: Holdings[] = settled.map((s) => ({
+    cash: toDecimalString(s.cash),
+    positions: [...s.quantities].map(([symbol, quantity]) => ({
+      symbol,
+      quantity: toDecimalString(quantity),
+    })),
+  }));
+  const quotes = new Map(
+    [...price].map(([symbol, p]) => [
+      symbol,
+      { symbol, price: toDecimalString(p), asOf: input.asOf, source: 'plan' },
+    ]),
+  );
+  const after = computeDrift(valuePortfolio(aggregateAccounts(afterHoldings), quotes), portfolio.targets);
+  const spread = settled.reduce((sum, s) => sum.plus(s.spread), new Decimal(0));
+  const commission = settled.reduce((sum, s) => sum.plus(s.commission), new Decimal(0));
+  const traded = legs.reduce(
+    (sum, leg) => sum.plus(leg.quantity.times(priceOf(price, leg.symbol))),
+    new Decimal(0),
+  );
+  const turnover = traded.dividedBy(new Decimal(before.totalValue).times(2)).toNumber();
+
+  const plan: Omit<RebalancePlan, 'explanation'> = {
+    portfolioId: portfolio.id,
+    asOf: input.asOf,
+    value: {
+      total: before.totalValue,
+      accounts: accounts.map((account) => ({
+        account: account.id,
+        type: account.type,
+        cash: toDecimalString(account.cash),
+        value: toDecimalString(account.value),
+      })),
+    },
+    drift: {
+      rows: before.rows.map((row) => ({
+        symbol: row.symbol,
+        currentWeight: row.currentWeight,
+        targetWeight: row.targetWeight,
+        drift: row.drift,
+        relativeDrift: row.relativeDrift,
+        outOfBand: input.outOfBand.has(row.symbol),
+      })),
+      cashWeight: before.cash.weight,
+      portfolioDrift: before.portfolioDrift,
+    },
+    triggers,
+    orders,
+    after: {
+      total: after.totalValue,
+      accounts: accounts.map((account, a) => ({
+        account: account.id,
+        type: account.type,
+        cash: toDecimalString((settled[a] as { cash: Decimal }).cash),
+        value: toDecimalString((settled[a] as { value: Decimal }).value),
+      })),
+      weights: after.rows.map((row) => ({
+        symbol: row.symbol,
+        weight: row.currentWeight,
+        targetWeight: row.targetWeight,
+      })),
+      cashWeight: after.cash.weight,
+      portfolioDrift: after.portfolioDrift,
+    },
+    costs: {
+      commission: toDecimalString(commission),
+      spread: toDecimalString(spread),
+      total: toDecimalString(commission.plus(spread)),
+    },
+    turnover,
+  };
+  return { ...plan, explanation: explain(plan, input) };
+}
+
+function reasonFor(
+  leg: Leg,
+  account: string,
+  row: DriftReport['rows'][number] | undefined,
+  mode: PortfolioFile['policy']['mode'],
+): string {
+  const current = row?.currentWeight ?? 0;
+  const target = row?.targetWeight ?? 0;
+  const where = `${pct(current)} of the household against a ${pct(target)} target`;
+  const band = mode === 'band' ? ', outside its band' : '';
+  if (leg.side === 'sell') {
+    if (target === 0) return `${leg.symbol} is held without a target`;
+    if (current > target) return `${leg.symbol} is overweight${band}: ${where}`;
+    return `raises cash in ${account} (buffer or cash flow); ${leg.symbol} is ${where}`;
+  }
+  if (current < target) return `${leg.symbol} is underweight${band}: ${where}`;
+  return `keeps ${leg.symbol} at target in ${account} while it is sold elsewhere; ${where}`;
+}
+
+function explain(
+  plan: Omit<RebalancePlan, 'explanation'>,
+  input: {
+    portfolio: PortfolioFile;
+    accounts: readonly AccountState[];
+    price: ReadonlyMap<string, Decimal>;
+    shouldTrade: boolean;
+    bandsSet: boolean;
+  },
+): string[] {
+  const policy = input.portfolio.policy;
+  const lines: string[] = [
+    `Household ${plan.portfolioId} is worth ${money(new Decimal(plan.value.total))} at prices of ${plan.asOf} ` +
+      `across ${plan.value.accounts.length} account(s); portfolio drift is ${pct(plan.drift.portfolioDrift)}.`,
+  ];
+  for (const trigger of plan.triggers) {
+    if (trigger.kind === 'absolute-band') {
+      lines.push(
+        `${trigger.symbol} is at ${pct(trigger.currentWeight)} against a ${pct(trigger.targetWeight)} target: ` +
+          `${pct(Math.abs(trigger.drift))} ${trigger.drift > 0 ? 'over' : 'under'}, beyond the ${pct(trigger.band)} absolute band.`,
+      );
+    } else if (trigger.kind === 'relative-band') {
+      lines.push(
+        trigger.relativeDrift === null
+          ? `${trigger.symbol} is held (${pct(trigger.currentWeight)}) without a target, beyond any relative band.`
+          : `${trigger.symbol} is ${pct(Math.abs(trigger.relativeDrift))} of its target ${trigger.relativeDrift > 0 ? 'over' : 'under'} ` +
+              `it, beyond the ${pct(trigger.band)} relative band.`,
+      );
+    } else if (trigger.kind === 'cash-buffer') {
+      lines.push(
+        `Account ${trigger.account} holds ${money(new Decimal(trigger.cash))} in cash, below its buffer of ${trigger.required}.`,
+      );
+    } else {
+      const amount = new Decimal(trigger.amount);
+      lines.push(
+        amount.gt(0)
+          ? `A deposit of ${money(amount)} into ${trigger.account} is included in the plan.`
+          : `A withdrawal of ${money(amount.negated())} from ${trigger.account} is raised by the plan.`,
+      );
+    }
+  }
+  if (!input.shouldTrade) {
+    lines.push(
+      input.bandsSet
+        ? 'No trigger fired (every holding is within its bands and no cash flow is pending), so there are no orders.'
+        : 'Band mode without any band configured: nothing is out of band, so there are no orders.',
+    );
+  } else if (!input.bandsSet) {
+    lines.push('No band is configured, so the household is rebalanced to target unconditionally.');
+  }
+  const restricted = [
+    ...policy.restrictions.halted.map(
+      (symbol) => `${symbol} is halted: it is never traded, and the plan leaves it as it is.`,
+    ),
+    ...policy.restrictions.doNotBuy.map(
+      (symbol) => `${symbol} is on the do-not-buy list: it is only ever sold.`,
+    ),
+    ...policy.restrictions.doNotSell.map(
+      (symbol) => `${symbol} is on the do-not-sell list: it is only ever bought.`,
+    ),
+  ];
+  lines.push(...restricted);
+
+  if (input.shouldTrade) {
+    const sells = plan.orders.filter((order) => order.side === 'sell').length;
+    lines.push(
+      plan.orders.length === 0
+        ? 'No order improves on the current holdings by more than it would cost under the policy.'
+        : `${plan.orders.length} order(s) (${sells} sell(s), ${plan.orders.length - sells} buy(s)), turnover ` +
+            `${pct(plan.turnover)}, costing ${money(new Decimal(plan.costs.total))}; portfolio drift goes from ` +
+            `${pct(plan.drift.portfolioDrift)} to ${pct(plan.after.portfolioDrift)}.`,
+    );
+    if (policy.maxTurnover !== null && plan.turnover >= policy.maxTurnover - 1e-6) {
+      lines.push(`The turnover cap of ${pct(policy.maxTurnover)} limits the plan.`);
+    }
+    if (policy.wholeShares) {
+      const halted = new Set(policy.restrictions.halted);
+      const doNotBuy = new Set(policy.restrictions.doNotBuy);
+      const buyable = input.portfolio.targets
+        .filter((target) => target.weight > 0 && !halted.has(target.symbol) && !doNotBuy.has(target.symbol))
+        .map((target) => ({ symbol: target.symbol, price: priceOf(input.price, target.symbol) }))
+        .sort((x, y) => x.price.comparedTo(y.price));
+      const cheapest = buyable[0];
+      plan.after.accounts.forEach((account) => {
+        const spare = new Decimal(account.cash).minus(
+          new Decimal(account.value).times(String(policy.cashBuffer)),
+        );
+        if (cheapest !== undefined && spare.gt(0) && spare.lt(cheapest.price)) {
+          const boughtHere = plan.orders.some(
+            (order) => order.account === account.account && order.side === 'buy',
+          );
+          if (!boughtHere && spare.gte(1)) {
+            lines.push(
+              `Account ${account.account} keeps ${money(spare)} above its buffer in cash: less than one whole share of ` +
+                `the cheapest target it may buy (${cheapest.symbol} at ${money(cheapest.price)}).`,
+            );
+          }
+        }
+      });
+    }
+  }
+  return lines;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+function pct(weight: number): string {
+  return `${(weight * 100).toFixed(2)}%`;
+}
+
+/** Money for sentences: two decimals, rounded half-even (the exact values are in the plan's fields). */
+function money(value: Decimal): string {
+  return value.toFixed(2, Decimal.ROUND_HALF_EVEN);
+}
