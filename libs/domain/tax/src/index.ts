@@ -29,8 +29,10 @@ export {
   findWashSales,
   InvalidWashSaleInputError,
   type LossSale,
+  lossSalesOf,
   type Purchase,
   type WashSaleMatch,
   type WashSaleReport,
 } from './lib/wash-sale';
+export { applyWashSaleAdjustments } from './lib/wash-sale-adjustment';
 export { estimateTax, type TaxEstimate, type TaxRates } from './lib/estimated-tax';

@@ -1,5 +1,6 @@
 import { Decimal } from '@ballast/domain-portfolio';
 import { parseTradeDate } from './holding-period';
+import { type LotSale } from './lot-relief';
 
 /**
  * Wash sales (26 U.S.C. 1091; Treas. Reg. 1.1091-1; IRS Publication 550, "Wash Sales"): a loss on a
@@ -148,4 +149,33 @@ export function findWashSales(
     allowedLoss.set(sale.saleId, loss.minus(disallowedTotal).toFixed());
   }
   return { matches, allowedLoss };
+}
+
+/**
+ * The loss sales of one sale order: one {@link LossSale} per relieved lot sold at a loss (a lot's
+ * shares keep their own acquisition date, so each carries its own holding period into a replacement).
+ * Ids are `<saleId>:<lotId>`, and each names its lot as its own purchase (`soldPurchaseIds`), so that
+ * a lot is never its own replacement when lot ids double as purchase ids.
+ */
+export function lossSalesOf(
+  sale: {
+    readonly saleId: string;
+    readonly accountId: string;
+    readonly symbol: string;
+    readonly soldOn: string;
+  },
+  relieved: readonly LotSale[],
+): LossSale[] {
+  return relieved
+    .filter((lot) => new Decimal(lot.gain).isNegative())
+    .map((lot) => ({
+      saleId: `${sale.saleId}:${lot.lotId}`,
+      accountId: sale.accountId,
+      symbol: sale.symbol,
+      soldOn: sale.soldOn,
+      quantity: lot.quantity,
+      loss: new Decimal(lot.gain).negated().toFixed(),
+      acquiredOn: lot.acquiredOn,
+      soldPurchaseIds: [lot.lotId],
+    }));
 }
