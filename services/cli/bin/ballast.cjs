@@ -31,6 +31,11 @@ function buildIsCurrent() {
   );
 }
 
+// A command solves one problem and exits: V8's optimising WebAssembly tier would compile HiGHS's hot
+// functions in the background and make the process wait for those jobs at exit (about 2 s here),
+// longer than the baseline compiler's code needs for the whole solve.
+require('node:v8').setFlagsFromString('--liftoff-only');
+
 const from = process.env.BALLAST_CLI_FROM ?? (buildIsCurrent() ? 'dist' : 'source');
 if (from === 'dist') {
   require(built);

@@ -44,3 +44,33 @@ export function parseDateOption(option: string, value: string): string {
   if (!valid) throw new CliUsageError(`${option}: "${value}" is not a date in YYYY-MM-DD form`);
   return value;
 }
+
+/** One day's prices taken from a wide prices file for a plan. */
+export interface PricesOnDate {
+  /** The row used: the latest on or before the requested date. */
+  readonly date: string;
+  readonly prices: ReadonlyMap<string, string>;
+}
+
+/**
+ * The latest row on or before `asOf` (the last row when `asOf` is null); a usage error when the file
+ * has no such row.
+ */
+export function pricesOnOrBefore(
+  prices: WidePrices,
+  asOf: string | null,
+  option: string,
+  file: string,
+): PricesOnDate {
+  const rows = asOf === null ? prices.rows : prices.rows.filter((row) => row.date <= asOf);
+  const row = rows[rows.length - 1];
+  if (row === undefined) {
+    const first = prices.rows[0]?.date;
+    throw new CliUsageError(
+      first === undefined
+        ? `${option} ${file}: the file has no price rows`
+        : `${option} ${file}: no row on or before ${asOf ?? ''}; the first row is ${first}`,
+    );
+  }
+  return { date: row.date, prices: row.prices };
+}

@@ -1,0 +1,219 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import { ballast, scratchFiles } from '../testing/run-in-process';
+
+const examples = path.resolve(__dirname, '../../examples');
+const smithJson = readFileSync(path.join(examples, 'smith.json'), 'utf8');
+const etfPrices = path.join(examples, 'etf-prices-2008-2016.csv');
+
+interface PlanJson {
+  asOf: string;
+  pricesDate: string;
+  value: { total: string; accounts: { account: string; cash: string; value: string }[] };
+  drift: {
+    portfolio: number;
+    symbols: { symbol: string; current: number; target: number; outOfBand: boolean }[];
+  };
+  triggers: { kind: string }[];
+  orders: {
+    account: string;
+    side: string;
+    quantity: string;
+    symbol: string;
+    estimatedValue: string;
+    reason: string;
+  }[];
+  after: { total: string; accounts: { account: string; cash: string }[] };
+  costs: { total: string };
+  explanation: string[];
+}
+
+function withSmith(change: (document: Record<string, unknown>) => void): string {
+  const document = JSON.parse(smithJson) as Record<string, unknown>;
+  change(document);
+  return JSON.stringify(document);
+}
+
+describe('ballast plan', () => {
+  it('answers the example household of issue 3 with the whole-share optimum, sells first, as one JSON document', async () => {
+    const run = await ballast([
+      'plan',
+      '--portfolio',
+      path.join(examples, 'smith.json'),
+      '--prices',
+      etfPrices,
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const plan = JSON.parse(run.stdout) as PlanJson;
+    expect(plan.asOf).toBe('2016-06-30');
+    expect(plan.pricesDate).toBe('2016-06-30');
+    // 120 SPY at the 2016-06-30 close of 209.47999572753906, plus 2 500 and 100 of cash.
+    expect(plan.value.total).toBe('27737.5994873046872');
+    expect(plan.drift.symbols.map((row) => [row.symbol, row.target, row.outOfBand])).toEqual([
+      ['EFA', 0.1, true],
+      ['SPY', 0.6, true],
+      ['TLT', 0.3, true],
+    ]);
+    expect(plan.orders.map((o) => `${o.account} ${o.side} ${o.quantity} ${o.symbol}`)).toEqual([
+      'taxable sell 41 SPY',
+      'taxable buy 49 EFA',
+      'taxable buy 59 TLT',
+    ]);
+    expect(plan.orders.every((order) => order.reason.length > 0)).toBe(true);
+    // The small IRA cannot buy a share of anything without breaking its own buffer: untouched.
+    expect(plan.after.accounts[1]).toEqual({
+      account: 'ira',
+      type: 'traditional',
+      cash: '100',
+      value: '100',
+    });
+    expect(plan.explanation.length).toBeGreaterThan(2);
+  });
+
+  it('reads the same household from YAML and plans the same orders', async () => {
+    const dir = scratchFiles({ 'smith.yaml': toYaml(JSON.parse(smithJson)) });
+    const fromYaml = await ballast([
+      'plan',
+      '--portfolio',
+      path.join(dir, 'smith.yaml'),
+      '--prices',
+      etfPrices,
+      '--json',
+    ]);
+    const fromJson = await ballast([
+      'plan',
+      '--portfolio',
+      path.join(examples, 'smith.json'),
+      '--prices',
+      etfPrices,
+      '--json',
+    ]);
+    expect(fromYaml.code).toBe(0);
+    expect(fromYaml.stdout).toBe(fromJson.stdout);
+  });
+
+  it('prints readable tables without --json', async () => {
+    const run = await ballast([
+      'plan',
+      '--portfolio',
+      path.join(examples, 'smith.json'),
+      '--prices',
+      etfPrices,
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Plan for smith as of 2016-06-30');
+    expect(run.stdout).toMatch(/taxable\s+sell\s+41\s+SPY\s+209\.48\s+8588\.68/);
+    expect(run.stdout).toContain('Explanation');
+  });
+
+  it('uses the latest row on or before --as-of', async () => {
+    // 2016-07-04 was a US holiday (no row): the row of 2016-07-01 is used.
+    const run = await ballast([
+      'plan',
+      '--portfolio',
+      path.join(examples, 'smith.json'),
+      '--prices',
+      etfPrices,
+      '--as-of',
+      '2016-07-04',
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const plan = JSON.parse(run.stdout) as PlanJson;
+    expect(plan.asOf).toBe('2016-07-04');
+    expect(plan.pricesDate).toBe('2016-07-01');
+  });
+
+  describe('rejects bad input with an error naming the field, on stderr, with nothing on stdout', () => {
+    async function planOf(portfolio: string, prices = etfPrices, extension = 'json') {
+      const dir = scratchFiles({ [`household.${extension}`]: portfolio });
+      return ballast([
+        'plan',
+        '--portfolio',
+        path.join(dir, `household.${extension}`),
+        '--prices',
+        prices,
+        '--json',
+      ]);
+    }
+
+    it('weights that do not sum to 1', async () => {
+      const run = await planOf(withSmith((d) => (d['targets'] = { SPY: 0.6, TLT: 0.3, EFA: 0.2 })));
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/InvalidPortfolioFileError: .*targets: .*sum/);
+    });
+
+    it('a negative quantity', async () => {
+      const run = await planOf(
+        withSmith((d) => {
+          (d['accounts'] as { lots: { quantity: string }[] }[])[0]!.lots[0]!.quantity = '-5';
+        }),
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('accounts[0].lots[0].quantity');
+    });
+
+    it('a transaction in an unknown account', async () => {
+      const run = await planOf(
+        withSmith((d) => {
+          (d['transactions'] as { account: string }[])[0]!.account = 'roth-of-nobody';
+        }),
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('transactions[0].account');
+      expect(run.stderr).toContain('roth-of-nobody');
+    });
+
+    it('a NaN price in the prices file', async () => {
+      const dir = scratchFiles({ 'prices.csv': 'date,SPY,TLT,EFA\n2016-06-30,NaN,138.9,55.82\n' });
+      const run = await planOf(smithJson, path.join(dir, 'prices.csv'));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/line 2: price of SPY "NaN" is not a positive decimal/);
+    });
+
+    it('a symbol given twice in the targets', async () => {
+      const duplicated = smithJson.replace('"SPY": 0.6, "TLT": 0.3', '"SPY": 0.3, "TLT": 0.3, "SPY": 0.3');
+      expect(duplicated).not.toBe(smithJson);
+      const run = await planOf(duplicated);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/a key appears twice in the same object \(line \d+, column \d+\)/);
+      const yaml = await planOf('id: x\ntargets:\n  SPY: 0.5\n  SPY: 0.5\n', etfPrices, 'yaml');
+      expect(yaml.code).toBe(2);
+      expect(yaml.stderr).toMatch(/not valid YAML .*unique/i);
+    });
+
+    it('a held or targeted symbol without a price on the day', async () => {
+      const dir = scratchFiles({ 'prices.csv': 'date,SPY,TLT,EFA\n2016-06-30,209.48,138.9,\n' });
+      const run = await planOf(smithJson, path.join(dir, 'prices.csv'));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('no price for EFA on 2016-06-30');
+    });
+
+    it('a file that does not exist, and a date that is not a date', async () => {
+      const missing = await ballast(['plan', '--portfolio', 'nowhere.json', '--prices', etfPrices]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('--portfolio nowhere.json: cannot read the file (no such file)');
+      const badDate = await ballast([
+        'plan',
+        '--portfolio',
+        path.join(examples, 'smith.json'),
+        '--prices',
+        etfPrices,
+        '--as-of',
+        '2016-02-30',
+      ]);
+      expect(badDate.code).toBe(2);
+      expect(badDate.stderr).toContain('--as-of: "2016-02-30" is not a date');
+    });
+
+    it('a missing required option', async () => {
+      const run = await ballast(['plan', '--prices', etfPrices]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("required option '--portfolio <file>' not specified");
+    });
+  });
+});
