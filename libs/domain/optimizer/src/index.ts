@@ -43,3 +43,16 @@ export {
   quasiDiagonalOrder,
   singleLinkage,
 } from './lib/hrp';
+export {
+  assertNoConstantSeries,
+  EXPECTED_RETURN_MODELS,
+  type ExpectedReturnModel,
+  type FallbackStep,
+  OBJECTIVES,
+  type ObjectiveName,
+  optimizePortfolio,
+  type OptimizeReport,
+  type OptimizeRequest,
+  RISK_MODELS,
+  type RiskModelName,
+} from './lib/optimize-portfolio';

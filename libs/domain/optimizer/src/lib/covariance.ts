@@ -1,3 +1,4 @@
+import { isMissing } from './numbers';
 import { ConstantSeriesError } from './errors';
 import { fixNonPositiveSemidefinite } from './psd';
 import { checkReturns, rowCount, type SeriesMatrix } from './price-matrix';
@@ -34,7 +35,7 @@ export function pairwiseMoments(
   const x = returns.values;
   let complete = true;
   for (let k = 0; k < x.length; k += 1) {
-    if (Number.isNaN(x[k])) {
+    if (isMissing(x[k] as number)) {
       complete = false;
       break;
     }
@@ -85,7 +86,7 @@ export function pairwiseMoments(
       for (let t = 0; t < rows; t += 1) {
         const vx = x[t * n + i] as number;
         const vy = x[t * n + j] as number;
-        if (Number.isNaN(vx) || Number.isNaN(vy)) continue;
+        if (isMissing(vx) || isMissing(vy)) continue;
         nobs += 1;
         const dx = vx - meanX;
         const dy = vy - meanY;
@@ -148,7 +149,7 @@ export function semicovariance(
   for (let t = 0; t < rows; t += 1) {
     for (let j = 0; j < n; j += 1) {
       const r = returns.values[t * n + j] as number;
-      d[j * rows + t] = Number.isNaN(r) ? 0 : Math.min(r - benchmark, 0);
+      d[j * rows + t] = isMissing(r) ? 0 : Math.min(r - benchmark, 0);
     }
   }
   const raw = new Float64Array(n * n);
@@ -181,7 +182,7 @@ export function ewmLast(
   let w = 1;
   for (let t = rows - 1; t >= 0; t -= 1) {
     const v = values[offset + t * stride] as number;
-    if (!Number.isNaN(v)) {
+    if (!isMissing(v)) {
       num += w * v;
       den += w;
     }
@@ -209,7 +210,7 @@ export function exponentialCovariance(
     let k = 0;
     for (let t = 0; t < rows; t += 1) {
       const v = x[t * n + j] as number;
-      if (!Number.isNaN(v)) {
+      if (!isMissing(v)) {
         s += v;
         k += 1;
       }
@@ -226,7 +227,7 @@ export function exponentialCovariance(
       let w = 1;
       for (let t = rows - 1; t >= 0; t -= 1) {
         const v = (c[i * rows + t] as number) * (c[j * rows + t] as number);
-        if (!Number.isNaN(v)) {
+        if (!isMissing(v)) {
           num += w * v;
           den += w;
         }

@@ -1,3 +1,4 @@
+import { isMissing } from './numbers';
 import { ewmLast } from './covariance';
 import { InvalidInputError, ConstantSeriesError } from './errors';
 import { checkReturns, rowCount, type SeriesMatrix } from './price-matrix';
@@ -36,7 +37,7 @@ export function meanHistoricalReturn(
     let count = 0;
     for (let t = 0; t < rows; t += 1) {
       const r = returns.values[t * n + j] as number;
-      if (Number.isNaN(r)) continue;
+      if (isMissing(r)) continue;
       // Sum of log1p rather than a running product: same value, no overflow over decades of data.
       logGrowth += Math.log1p(r);
       sum += r;
@@ -108,7 +109,7 @@ export function capmReturn(
       let k = 0;
       for (let j = 0; j < n; j += 1) {
         const v = x[t * n + j] as number;
-        if (!Number.isNaN(v)) {
+        if (!isMissing(v)) {
           s += v;
           k += 1;
         }
@@ -124,7 +125,7 @@ export function capmReturn(
   let mSum = 0;
   for (let t = 0; t < rows; t += 1) {
     const v = mkt[t] as number;
-    if (Number.isNaN(v)) continue;
+    if (isMissing(v)) continue;
     mCount += 1;
     const d = v - mMean;
     mMean += d / mCount;
@@ -145,7 +146,7 @@ export function capmReturn(
     for (let t = 0; t < rows; t += 1) {
       const vx = x[t * n + j] as number;
       const vy = mkt[t] as number;
-      if (Number.isNaN(vx) || Number.isNaN(vy)) continue;
+      if (isMissing(vx) || isMissing(vy)) continue;
       k += 1;
       const dx = vx - mx;
       const dy = vy - my;

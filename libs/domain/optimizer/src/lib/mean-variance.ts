@@ -1,3 +1,4 @@
+import { isMissing, isFiniteNumber } from './numbers';
 import { type BoxQp, type BoxQpSolution, solveBoxQp } from './active-set-qp';
 import { InfeasibleConstraintsError, InvalidInputError, NoAssetAboveRiskFreeRateError } from './errors';
 
@@ -62,12 +63,12 @@ function expand(
 ): Float64Array {
   if (v === undefined) return new Float64Array(n).fill(fallback);
   if (typeof v === 'number') {
-    if (Number.isNaN(v)) throw new InvalidInputError(`${what} bound is NaN`);
+    if (isMissing(v)) throw new InvalidInputError(`${what} bound is NaN`);
     return new Float64Array(n).fill(v);
   }
   if (v.length !== n) throw new InvalidInputError(`${what} bounds have ${v.length} entries for ${n} assets`);
   const out = Float64Array.from(v);
-  if (out.some((x) => Number.isNaN(x))) throw new InvalidInputError(`${what} bound is NaN`);
+  if (out.some((x) => isMissing(x))) throw new InvalidInputError(`${what} bound is NaN`);
   return out;
 }
 
@@ -78,16 +79,17 @@ function prepare(input: MeanVarianceInput, needReturns: boolean): Prepared {
     throw new InvalidInputError(`covariance has ${input.covariance.length} entries, expected ${n * n}`);
   }
   for (let k = 0; k < n * n; k += 1) {
-    if (!Number.isFinite(input.covariance[k])) throw new InvalidInputError('covariance is not finite');
+    if (!isFiniteNumber(input.covariance[k] as number))
+      throw new InvalidInputError('covariance is not finite');
   }
   const mu = input.expectedReturns;
   if (needReturns && !mu) throw new InvalidInputError('this objective needs expected returns');
   if (mu) {
     if (mu.length !== n) throw new InvalidInputError(`${mu.length} expected returns for ${n} assets`);
-    if (mu.some((x) => !Number.isFinite(x))) throw new InvalidInputError('expected returns are not finite');
+    if (mu.some((x) => !isFiniteNumber(x))) throw new InvalidInputError('expected returns are not finite');
   }
   const gamma = input.l2Gamma ?? 0;
-  if (!(gamma >= 0) || !Number.isFinite(gamma))
+  if (!(gamma >= 0) || !isFiniteNumber(gamma))
     throw new InvalidInputError(`l2Gamma must be >= 0, got ${gamma}`);
   return {
     n,
@@ -290,7 +292,7 @@ export function efficientReturn(
   targetReturn: number,
   { marketNeutral = false, riskFreeRate = 0.02 } = {},
 ): OptimizationResult {
-  if (!Number.isFinite(targetReturn))
+  if (!isFiniteNumber(targetReturn))
     throw new InvalidInputError(`target return must be finite, got ${targetReturn}`);
   const p = prepare(input, true);
   if (marketNeutral) marketNeutralCheck(p);

@@ -1,3 +1,4 @@
+import { isMissing, isFiniteNumber } from './numbers';
 import { InsufficientDataError, InvalidInputError } from './errors';
 
 /**
@@ -44,7 +45,7 @@ export function parseWideCsv(text: string): SeriesMatrix {
         continue;
       }
       const v = Number(cell);
-      if (!Number.isFinite(v)) throw new InvalidInputError(`CSV line ${t + 2}: "${cell}" is not a number`);
+      if (!isFiniteNumber(v)) throw new InvalidInputError(`CSV line ${t + 2}: "${cell}" is not a number`);
       values[t * n + j] = v;
     }
   }
@@ -70,7 +71,7 @@ export function returnsFromPrices(prices: SeriesMatrix): SeriesMatrix {
   for (let t = 0; t < rows; t += 1) {
     for (let j = 0; j < n; j += 1) {
       const v = p[t * n + j] as number;
-      if (Number.isNaN(v)) {
+      if (isMissing(v)) {
         if (started[j] === 1) {
           throw new InvalidInputError(
             `${prices.symbols[j]}: missing price on ${prices.dates[t] ?? `row ${t}`} inside the series`,
@@ -78,7 +79,7 @@ export function returnsFromPrices(prices: SeriesMatrix): SeriesMatrix {
         }
         continue;
       }
-      if (!(v > 0) || !Number.isFinite(v)) {
+      if (!(v > 0) || !isFiniteNumber(v)) {
         throw new InvalidInputError(`${prices.symbols[j]}: price ${v} on ${prices.dates[t] ?? `row ${t}`}`);
       }
       started[j] = 1;
@@ -92,7 +93,7 @@ export function returnsFromPrices(prices: SeriesMatrix): SeriesMatrix {
     for (let j = 0; j < n; j += 1) {
       const r = (p[t * n + j] as number) / (p[(t - 1) * n + j] as number) - 1;
       row[j] = r;
-      if (!Number.isNaN(r)) any = true;
+      if (!isMissing(r)) any = true;
     }
     if (!any) continue;
     for (let j = 0; j < n; j += 1) out.push(row[j] as number);
@@ -123,8 +124,8 @@ export function checkReturns(returns: SeriesMatrix, what: string, minRows = 2): 
   for (let t = 0; t < rows; t += 1) {
     for (let j = 0; j < n; j += 1) {
       const x = v[t * n + j] as number;
-      if (Number.isNaN(x)) continue;
-      if (!Number.isFinite(x))
+      if (isMissing(x)) continue;
+      if (!isFiniteNumber(x))
         throw new InvalidInputError(`${what}: infinite return for ${returns.symbols[j]}`);
       counts[j] = (counts[j] as number) + 1;
     }

@@ -1,3 +1,4 @@
+import { isFiniteNumber } from './numbers';
 import { InvalidInputError, NonPositiveDefiniteCovarianceError, SolverDidNotConvergeError } from './errors';
 
 export interface RiskParityResult {
@@ -36,7 +37,7 @@ export function riskBudgeting(
     if (budgets.length !== n) throw new InvalidInputError(`${budgets.length} budgets for ${n} assets`);
     let total = 0;
     budgets.forEach((v, i) => {
-      if (!(v > 0) || !Number.isFinite(v))
+      if (!(v > 0) || !isFiniteNumber(v))
         throw new InvalidInputError(`budget ${i} must be positive, got ${v}`);
       total += v;
     });

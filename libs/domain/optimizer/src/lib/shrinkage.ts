@@ -1,3 +1,4 @@
+import { isMissing } from './numbers';
 import { type FrequencyOptions, pairwiseMoments, type RiskModel } from './covariance';
 import { fixNonPositiveSemidefinite } from './psd';
 import { checkReturns, rowCount, type SeriesMatrix } from './price-matrix';
@@ -32,7 +33,7 @@ function centre(returns: SeriesMatrix): Centred {
     let s = 0;
     for (let r = 0; r < t; r += 1) {
       const v = returns.values[r * n + j] as number;
-      const z = Number.isNaN(v) ? 0 : v;
+      const z = isMissing(v) ? 0 : v;
       raw[j * t + r] = z;
       s += z;
     }

@@ -1,0 +1,318 @@
+import { isMissing, isFiniteNumber } from './numbers';
+import { alignByDate, capmReturn, emaHistoricalReturn, meanHistoricalReturn } from './expected-returns';
+import {
+  exponentialCovariance,
+  pairwiseMoments,
+  type RiskModel,
+  sampleCovariance,
+  semicovariance,
+} from './covariance';
+import { ConstantSeriesError, InvalidInputError, OptimizerDomainError } from './errors';
+import { covarianceToCorrelation, hierarchicalRiskParity } from './hrp';
+import {
+  efficientReturn,
+  efficientRisk,
+  maxQuadraticUtility,
+  maxSharpe,
+  type MeanVarianceInput,
+  minVolatility,
+  portfolioPerformance,
+  type WeightBounds,
+} from './mean-variance';
+import { checkReturns, rowCount, type SeriesMatrix } from './price-matrix';
+import { riskBudgeting } from './risk-parity';
+import { ledoitWolf, oracleApproximatingShrinkage } from './shrinkage';
+
+export const OBJECTIVES = [
+  'min-volatility',
+  'max-sharpe',
+  'efficient-risk',
+  'efficient-return',
+  'max-quadratic-utility',
+  'risk-parity',
+  'hrp',
+] as const;
+export type ObjectiveName = (typeof OBJECTIVES)[number];
+
+export const EXPECTED_RETURN_MODELS = ['mean', 'arithmetic', 'ema', 'capm'] as const;
+export type ExpectedReturnModel = (typeof EXPECTED_RETURN_MODELS)[number];
+
+export const RISK_MODELS = [
+  'sample',
+  'exp-cov',
+  'semicovariance',
+  'ledoit-wolf',
+  'ledoit-wolf-single-factor',
+  'ledoit-wolf-constant-correlation',
+  'oas',
+] as const;
+export type RiskModelName = (typeof RISK_MODELS)[number];
+
+/** A step of the fallback chain: another objective, or the portfolio's current weights. */
+export type FallbackStep = ObjectiveName | 'previous-weights';
+
+/**
+ * Everything one optimisation needs, with PyPortfolioOpt's defaults: CAGR expected returns,
+ * sample covariance, 252 periods a year, risk-free 0.02, long-only bounds [0, 1].
+ */
+export interface OptimizeRequest {
+  /** Periodic (daily by default) simple returns, one column per asset. */
+  readonly returns: SeriesMatrix;
+  readonly objective: ObjectiveName;
+  /** Default `mean` (compounded, CAGR). */
+  readonly expectedReturns?: ExpectedReturnModel;
+  /** EMA span for `ema` returns (500) and for `exp-cov` (180) when given. */
+  readonly span?: number;
+  /** Benchmark returns aligned by date with `returns` (see {@link alignByDate}); CAPM's market. */
+  readonly benchmarkReturns?: SeriesMatrix;
+  /** Default `sample`. */
+  readonly riskModel?: RiskModelName;
+  readonly frequency?: number;
+  readonly riskFreeRate?: number;
+  readonly targetVolatility?: number;
+  readonly targetReturn?: number;
+  /** δ of max quadratic utility (1 by default). */
+  readonly riskAversion?: number;
+  readonly bounds?: WeightBounds;
+  readonly marketNeutral?: boolean;
+  readonly l2Gamma?: number;
+  /**
+   * Steps tried in order when the objective fails with a named domain error (e.g.
+   * `['min-volatility', 'previous-weights']`); empty by default: a failure is reported, never hidden.
+   */
+  readonly fallback?: readonly FallbackStep[];
+  /** Current weights by symbol, for the `previous-weights` fallback step. */
+  readonly currentWeights?: Readonly<Record<string, number>>;
+  /** Milliseconds clock for the timings; `performance.now` by default. */
+  readonly clock?: () => number;
+}
+
+/** The `ballast optimize --json` document. */
+export interface OptimizeReport {
+  readonly weights: Record<string, number>;
+  readonly performance: {
+    readonly expectedReturn: number;
+    readonly volatility: number;
+    readonly sharpe: number;
+  };
+  readonly diagnostics: {
+    readonly objective: ObjectiveName;
+    readonly solver: string;
+    readonly iterations: number;
+    readonly timingsMs: { readonly estimate: number; readonly solve: number };
+    /** `null` when the requested objective answered; otherwise the fallback step that did. */
+    readonly fallbackUsed: FallbackStep | null;
+    readonly warnings: readonly string[];
+  };
+}
+
+interface Estimates {
+  readonly mu: Float64Array;
+  readonly risk: RiskModel;
+}
+
+interface Solved {
+  readonly weights: Float64Array;
+  readonly solver: string;
+  readonly iterations: number;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Throws {@link ConstantSeriesError} naming the first column whose present returns are all equal:
+ * a constant price has no risk to model, and every estimator downstream would divide by zero or
+ * return a singular matrix.
+ */
+export function assertNoConstantSeries(returns: SeriesMatrix): void {
+  const n = returns.symbols.length;
+  const rows = rowCount(returns);
+  for (let j = 0; j < n; j += 1) {
+    let first = Number.NaN;
+    let varies = false;
+    for (let t = 0; t < rows; t += 1) {
+      const v = returns.values[t * n + j] as number;
+      if (isMissing(v)) continue;
+      if (isMissing(first)) first = v;
+      else if (v !== first) {
+        varies = true;
+        break;
+      }
+    }
+    if (!varies) throw new ConstantSeriesError(returns.symbols[j] ?? String(j));
+  }
+}
+
+function estimate(request: OptimizeRequest): Estimates {
+  const { returns } = request;
+  const frequency = request.frequency ?? 252;
+  const riskFreeRate = request.riskFreeRate ?? 0.02;
+  if (!(frequency > 0) || !isFiniteNumber(frequency)) {
+    throw new InvalidInputError(`frequency must be a positive number, got ${frequency}`);
+  }
+  checkReturns(returns, 'returns');
+  assertNoConstantSeries(returns);
+  const market = request.benchmarkReturns ? alignByDate(returns, request.benchmarkReturns) : undefined;
+  const model = request.expectedReturns ?? 'mean';
+  const mu =
+    model === 'mean'
+      ? meanHistoricalReturn(returns, { frequency })
+      : model === 'arithmetic'
+        ? meanHistoricalReturn(returns, { frequency, compounding: false })
+        : model === 'ema'
+          ? emaHistoricalReturn(returns, { frequency, ...(request.span ? { span: request.span } : {}) })
+          : capmReturn(returns, { frequency, riskFreeRate, ...(market ? { marketReturns: market } : {}) });
+  const riskModel = request.riskModel ?? 'sample';
+  const risk =
+    riskModel === 'sample'
+      ? sampleCovariance(returns, { frequency })
+      : riskModel === 'exp-cov'
+        ? exponentialCovariance(returns, { frequency, ...(request.span ? { span: request.span } : {}) })
+        : riskModel === 'semicovariance'
+          ? semicovariance(returns, { frequency })
+          : riskModel === 'ledoit-wolf'
+            ? ledoitWolf(returns, { frequency })
+            : riskModel === 'ledoit-wolf-single-factor'
+              ? ledoitWolf(returns, { frequency, target: 'single_factor' })
+              : riskModel === 'ledoit-wolf-constant-correlation'
+                ? ledoitWolf(returns, { frequency, target: 'constant_correlation' })
+                : oracleApproximatingShrinkage(returns, { frequency });
+  return { mu: mu.values, risk };
+}
+
+function solve(step: ObjectiveName, request: OptimizeRequest, e: Estimates): Solved {
+  const { returns } = request;
+  const n = returns.symbols.length;
+  const riskFreeRate = request.riskFreeRate ?? 0.02;
+  const marketNeutral = request.marketNeutral ?? false;
+  const input: MeanVarianceInput = {
+    symbols: returns.symbols,
+    covariance: e.risk.matrix,
+    expectedReturns: e.mu,
+    ...(request.bounds ? { bounds: request.bounds } : {}),
+    ...(request.l2Gamma !== undefined ? { l2Gamma: request.l2Gamma } : {}),
+  };
+  const fromMeanVariance = (r: ReturnType<typeof minVolatility>): Solved => ({
+    weights: r.weights,
+    solver: r.diagnostics.solver,
+    iterations: r.diagnostics.iterations,
+    warnings: r.diagnostics.warnings,
+  });
+  const needsTarget = (name: string, value: number | undefined): number => {
+    if (value === undefined) throw new InvalidInputError(`${step} needs ${name}`);
+    return value;
+  };
+  const onlyMeanVariance = (): void => {
+    if (marketNeutral) throw new InvalidInputError(`${step} has no market-neutral form`);
+  };
+  switch (step) {
+    case 'min-volatility':
+      onlyMeanVariance();
+      return fromMeanVariance(minVolatility(input, { riskFreeRate }));
+    case 'max-sharpe':
+      onlyMeanVariance();
+      return fromMeanVariance(maxSharpe(input, { riskFreeRate }));
+    case 'efficient-risk':
+      return fromMeanVariance(
+        efficientRisk(input, needsTarget('a target volatility', request.targetVolatility), {
+          marketNeutral,
+          riskFreeRate,
+        }),
+      );
+    case 'efficient-return':
+      return fromMeanVariance(
+        efficientReturn(input, needsTarget('a target return', request.targetReturn), {
+          marketNeutral,
+          riskFreeRate,
+        }),
+      );
+    case 'max-quadratic-utility':
+      return fromMeanVariance(
+        maxQuadraticUtility(input, { riskAversion: request.riskAversion ?? 1, marketNeutral, riskFreeRate }),
+      );
+    case 'risk-parity': {
+      onlyMeanVariance();
+      longOnlyDefaultsOnly(step, request);
+      const r = riskBudgeting(e.risk.matrix, n);
+      return { weights: r.weights, solver: 'risk-parity-ccd', iterations: r.sweeps, warnings: [] };
+    }
+    case 'hrp': {
+      onlyMeanVariance();
+      longOnlyDefaultsOnly(step, request);
+      // PyPortfolioOpt HRPOpt(returns) clusters on the pairwise-complete sample correlation; with
+      // another risk model the correlation is derived from that model's covariance.
+      const correlation =
+        (request.riskModel ?? 'sample') === 'sample'
+          ? (pairwiseMoments(returns, true).corr as Float64Array)
+          : covarianceToCorrelation(e.risk.matrix, n);
+      const r = hierarchicalRiskParity(e.risk.matrix, correlation, n);
+      return { weights: r.weights, solver: 'hrp-single-linkage', iterations: 0, warnings: [] };
+    }
+  }
+}
+
+function longOnlyDefaultsOnly(step: ObjectiveName, request: OptimizeRequest): void {
+  if (request.bounds !== undefined || (request.l2Gamma ?? 0) !== 0) {
+    throw new InvalidInputError(`${step} is long-only and fully invested; it takes no bounds and no L2 term`);
+  }
+}
+
+function previousWeights(request: OptimizeRequest): Solved {
+  const current = request.currentWeights;
+  if (!current) throw new InvalidInputError('the previous-weights fallback needs current weights');
+  const weights = Float64Array.from(request.returns.symbols, (s) => current[s] ?? 0);
+  return { weights, solver: 'previous-weights', iterations: 0, warnings: [] };
+}
+
+/**
+ * Estimates expected returns and a risk model from `returns`, solves the objective, and reports
+ * weights, performance (with the same μ and Σ used to optimise) and diagnostics, as
+ * `ballast optimize --json` prints them.
+ *
+ * When the objective fails with a named domain error and `fallback` lists steps, each is tried in
+ * turn; the step that answered is `diagnostics.fallbackUsed` and every failure before it is a
+ * warning. Errors in estimation (bad data) are never caught: no fallback can fix the input.
+ */
+export function optimizePortfolio(request: OptimizeRequest): OptimizeReport {
+  const clock = request.clock ?? (() => performance.now());
+  const t0 = clock();
+  const e = estimate(request);
+  const t1 = clock();
+  const warnings: string[] = [...e.risk.warnings];
+  const steps: readonly (ObjectiveName | FallbackStep)[] = [request.objective, ...(request.fallback ?? [])];
+  let solved: Solved | undefined;
+  let used: FallbackStep | null = null;
+  let lastError: unknown;
+  for (const [k, step] of steps.entries()) {
+    try {
+      solved = step === 'previous-weights' ? previousWeights(request) : solve(step, request, e);
+      used = k === 0 ? null : step;
+      break;
+    } catch (error) {
+      if (!(error instanceof OptimizerDomainError) || k === steps.length - 1) throw error;
+      lastError = error;
+      warnings.push(`${step} failed: ${error.name}: ${error.message}`);
+    }
+  }
+  if (!solved) throw lastError;
+  const answer = solved;
+  const t2 = clock();
+  const perf = portfolioPerformance(answer.weights, e.risk.matrix, e.mu, request.riskFreeRate ?? 0.02);
+  const weights: Record<string, number> = {};
+  request.returns.symbols.forEach((s, i) => (weights[s] = answer.weights[i] as number));
+  return {
+    weights,
+    performance: {
+      expectedReturn: perf.expectedReturn as number,
+      volatility: perf.volatility,
+      sharpe: perf.sharpe as number,
+    },
+    diagnostics: {
+      objective: request.objective,
+      solver: answer.solver,
+      iterations: answer.iterations,
+      timingsMs: { estimate: t1 - t0, solve: t2 - t1 },
+      fallbackUsed: used,
+      warnings: [...warnings, ...answer.warnings],
+    },
+  };
+}

@@ -1,0 +1,425 @@
+// `ballast optimize` run in-process on PyPortfolioOpt's tests/resources/stock_prices.csv (copied
+// with attribution to libs/domain/optimizer/fixtures, MIT). Golden values are PyPortfolioOpt's own
+// test expectations, cited per case: tests/test_efficient_frontier.py @4d3c878 (arithmetic mean
+// returns, sample covariance, risk-free 0.02) and tests/test_hrp.py @08362a1 with
+// tests/resources/weights_hrp.csv @eaba8dc.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CliContext } from '../cli-context';
+import { runCli } from '../run-cli';
+
+const root = join(__dirname, '../../../..');
+const fixture = 'libs/domain/optimizer/fixtures/stock_prices.csv';
+const scratch = mkdtempSync(join(tmpdir(), 'ballast-optimize-'));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(...argv: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const context: CliContext = {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    cwd: root,
+  };
+  const code = await runCli(['optimize', ...argv], context);
+  return { code, stdout, stderr };
+}
+
+interface Report {
+  weights: Record<string, number>;
+  performance: { expectedReturn: number; volatility: number; sharpe: number };
+  diagnostics: {
+    objective: string;
+    solver: string;
+    iterations: number;
+    timingsMs: { estimate: number; solve: number };
+    fallbackUsed: string | null;
+    warnings: string[];
+  };
+}
+
+async function json(...argv: string[]): Promise<Report> {
+  const r = await run(...argv, '--json');
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as Report;
+}
+
+function file(name: string, text: string): string {
+  const path = join(scratch, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function sum(weights: Record<string, number>): number {
+  return Object.values(weights).reduce((a, b) => a + b, 0);
+}
+
+function expectTuple(report: Report, expected: [number, number, number], tolerance = 1e-6): void {
+  expect(Math.abs(report.performance.expectedReturn - expected[0])).toBeLessThan(tolerance);
+  expect(Math.abs(report.performance.volatility - expected[1])).toBeLessThan(tolerance);
+  expect(Math.abs(report.performance.sharpe - expected[2])).toBeLessThan(10 * tolerance);
+}
+
+describe('ballast optimize on stock_prices.csv', () => {
+  it('min-volatility matches test_min_volatility and prints one JSON document', async () => {
+    const r = await run(
+      '--prices',
+      fixture,
+      '--objective',
+      'min-volatility',
+      '--expected-returns',
+      'arithmetic',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout) as Report;
+    expectTuple(report, [0.17931232481259154, 0.15915084514118694, 1.00101463282373]);
+    expect(Object.keys(report.weights)).toHaveLength(20);
+    expect(Math.abs(sum(report.weights) - 1)).toBeLessThan(1e-12);
+    expect(Object.values(report.weights).every((w) => w >= 0)).toBe(true);
+    expect(report.diagnostics).toMatchObject({
+      objective: 'min-volatility',
+      solver: 'active-set',
+      fallbackUsed: null,
+    });
+    expect(report.diagnostics.iterations).toBeGreaterThan(0);
+    expect(report.diagnostics.timingsMs.estimate).toBeGreaterThanOrEqual(0);
+  });
+
+  it('max-sharpe matches test_max_sharpe_long_only', async () => {
+    const report = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'max-sharpe',
+      '--expected-returns',
+      'arithmetic',
+    );
+    expectTuple(report, [0.33035037367760506, 0.21671276571944567, 1.4320816434015786]);
+  });
+
+  it('max-sharpe with --bounds=-inf,inf matches test_max_sharpe_short', async () => {
+    const report = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'max-sharpe',
+      '--expected-returns',
+      'arithmetic',
+      '--bounds=-inf,inf',
+    );
+    expectTuple(report, [0.4072439477276246, 0.24823487545231313, 1.5599900981762558]);
+  });
+
+  it('min-volatility with --l2-gamma 1 matches test_min_volatility_L2_reg', async () => {
+    const report = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'min-volatility',
+      '--expected-returns',
+      'arithmetic',
+      '--l2-gamma',
+      '1',
+    );
+    expectTuple(report, [0.23129890623344232, 0.1955254118258614, 1.080672349748733]);
+  });
+
+  it('efficient-risk 0.19 matches test_efficient_risk', async () => {
+    const report = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'efficient-risk',
+      '--expected-returns',
+      'arithmetic',
+      '--target-volatility',
+      '0.19',
+    );
+    expectTuple(report, [0.28577452556155075, 0.19, 1.3988132892376837]);
+  });
+
+  it('efficient-return 0.25 matches test_efficient_return', async () => {
+    const report = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'efficient-return',
+      '--expected-returns',
+      'arithmetic',
+      '--target-return',
+      '0.25',
+    );
+    expectTuple(report, [0.25, 0.1738852429895079, 1.3227114391408021]);
+  });
+
+  it('max-quadratic-utility δ=2 matches test_max_quadratic_utility', async () => {
+    const report = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'max-quadratic-utility',
+      '--expected-returns',
+      'arithmetic',
+      '--risk-aversion',
+      '2',
+    );
+    expectTuple(report, [0.40064324249527605, 0.2917825266124642, 1.3045443362029479]);
+  });
+
+  it('market-neutral max-quadratic-utility sums to 0 (test_max_quadratic_utility_market_neutral)', async () => {
+    const report = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'max-quadratic-utility',
+      '--expected-returns',
+      'arithmetic',
+      '--market-neutral',
+      '--bounds=-1,1',
+    );
+    expect(Math.abs(sum(report.weights))).toBeLessThan(1e-12);
+    expectTuple(report, [1.13434841843883, 0.9896404148973286, 1.1260134506071473]);
+  });
+
+  it('hrp matches weights_hrp.csv (test_hrp_portfolio) to 1e-12', async () => {
+    const report = await json('--prices', fixture, '--objective', 'hrp');
+    const reference: Record<string, number> = {
+      AAPL: 0.022258941278778387,
+      AMD: 0.022294021796692116,
+      AMZN: 0.016086842079874982,
+      BABA: 0.07963382071794088,
+      BAC: 0.014409222455552267,
+      BBY: 0.03406419438245041,
+      FB: 0.06272994714663536,
+      GE: 0.05519063444162851,
+      GM: 0.055576660241857236,
+      GOOG: 0.04956008428992926,
+      JPM: 0.017675709092515715,
+      MA: 0.038127373497320226,
+      PFE: 0.07786528342813452,
+      RRC: 0.03161528695094598,
+      SBUX: 0.039844436656239136,
+      SHLD: 0.027113184241298872,
+      T: 0.11138956508836473,
+      UAA: 0.027115909570750083,
+      WMT: 0.10569551148587902,
+      XOM: 0.11175337115721229,
+    };
+    for (const [symbol, weight] of Object.entries(reference)) {
+      expect(Math.abs((report.weights[symbol] as number) - weight)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('risk-parity equalises risk contributions', async () => {
+    const report = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'risk-parity',
+      '--symbols',
+      'AAPL,XOM,T,GOOG',
+    );
+    expect(Object.keys(report.weights)).toEqual(['AAPL', 'XOM', 'T', 'GOOG']);
+    expect(Math.abs(sum(report.weights) - 1)).toBeLessThan(1e-12);
+    expect(report.diagnostics.solver).toBe('risk-parity-ccd');
+  });
+
+  it('selects columns and rows with --symbols, --from and --to', async () => {
+    const all = await json('--prices', fixture, '--objective', 'min-volatility', '--symbols', 'AAPL,XOM');
+    const window = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'min-volatility',
+      '--symbols',
+      'aapl,xom',
+      '--from',
+      '2015-01-01',
+      '--to',
+      '2016-12-31',
+    );
+    expect(Object.keys(window.weights)).toEqual(['AAPL', 'XOM']);
+    expect(window.weights['AAPL']).not.toBeCloseTo(all.weights['AAPL'] as number, 3);
+  });
+
+  it('prints a readable table without --json', async () => {
+    const r = await run('--prices', fixture, '--objective', 'min-volatility', '--symbols', 'AAPL,XOM');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^symbol +weight +percent\n/);
+    expect(r.stdout).toContain('volatility');
+  });
+
+  it('falls back from max-sharpe to min-volatility and says which step answered', async () => {
+    const report = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'max-sharpe',
+      '--risk-free',
+      '5',
+      '--fallback',
+      'min-volatility',
+    );
+    expect(report.diagnostics.fallbackUsed).toBe('min-volatility');
+    expect(report.diagnostics.warnings.join('\n')).toContain('NoAssetAboveRiskFreeRateError');
+    const minVol = await json('--prices', fixture, '--objective', 'min-volatility', '--risk-free', '5');
+    expect(report.weights).toEqual(minVol.weights);
+  });
+
+  it('falls back to the previous weights of --constraints', async () => {
+    const constraints = file('current.json', JSON.stringify({ currentWeights: { AAPL: 0.5, XOM: 0.5 } }));
+    const report = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'max-sharpe',
+      '--risk-free',
+      '5',
+      '--fallback',
+      'previous-weights',
+      '--constraints',
+      constraints,
+      '--symbols',
+      'AAPL,XOM,T',
+    );
+    expect(report.diagnostics.fallbackUsed).toBe('previous-weights');
+    expect(report.weights).toEqual({ AAPL: 0.5, XOM: 0.5, T: 0 });
+  });
+});
+
+describe('ballast optimize on bad input', () => {
+  it('an empty prices file is a usage error (exit 2)', async () => {
+    const r = await run('--prices', file('empty.csv', ''), '--objective', 'min-volatility', '--json');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^ballast optimize: --prices .*empty\.csv: prices CSV line 1: the file is empty/,
+    );
+  });
+
+  it('a one-row prices file is InsufficientDataError (exit 1)', async () => {
+    const r = await run(
+      '--prices',
+      file('one.csv', 'date,A,B\n2020-01-02,1,2\n'),
+      '--objective',
+      'min-volatility',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'ballast optimize: InsufficientDataError: returns from prices: needs at least 2 observations, got 1\n',
+    );
+  });
+
+  it('a constant series is ConstantSeriesError naming the asset (exit 1)', async () => {
+    const r = await run(
+      '--prices',
+      file(
+        'constant.csv',
+        'date,A,B\n2020-01-02,10,5\n2020-01-03,11,5\n2020-01-06,10.5,5\n2020-01-07,10.7,5\n',
+      ),
+      '--objective',
+      'min-volatility',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'ballast optimize: ConstantSeriesError: B: the return series is constant (zero variance)\n',
+    );
+  });
+
+  it('NaN in a prices file is a usage error naming the line (exit 2)', async () => {
+    const r = await run(
+      '--prices',
+      file('nan.csv', 'date,A,B\n2020-01-02,10,5\n2020-01-03,NaN,5.1\n2020-01-06,10.5,5.2\n'),
+      '--objective',
+      'min-volatility',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('prices CSV line 3: price of A "NaN" is not a positive decimal number');
+  });
+
+  it('NaN in a returns file is InvalidInputError naming the line (exit 1)', async () => {
+    const r = await run(
+      '--returns',
+      file('nan-returns.csv', 'date,A,B\n2020-01-02,0.01,-0.02\n2020-01-03,NaN,0.01\n2020-01-06,0.02,0.03\n'),
+      '--objective',
+      'min-volatility',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'ballast optimize: InvalidInputError: invalid input: CSV line 3: "NaN" is not a number\n',
+    );
+  });
+
+  it('bounds that cannot sum to 1 are InfeasibleConstraintsError (exit 1)', async () => {
+    const r = await run('--prices', fixture, '--objective', 'min-volatility', '--bounds', '0,0.04');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^ballast optimize: InfeasibleConstraintsError: infeasible constraints: the bounds allow a weighted sum in \[0, 0\.8\d*\], which excludes the required 1\n$/,
+    );
+  });
+
+  it('max-sharpe with no return above the risk-free rate says so (exit 1)', async () => {
+    const r = await run('--prices', fixture, '--objective', 'max-sharpe', '--risk-free', '5');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^ballast optimize: NoAssetAboveRiskFreeRateError: max-sharpe: no expected return exceeds the risk-free rate 5 /,
+    );
+  });
+
+  it('more assets than observations is a singular covariance (exit 1)', async () => {
+    const r = await run(
+      '--prices',
+      fixture,
+      '--objective',
+      'min-volatility',
+      '--from',
+      '2018-01-01',
+      '--to',
+      '2018-01-12',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ballast optimize: NonPositiveDefiniteCovarianceError: /);
+  });
+
+  it('usage errors: both inputs, an unknown objective, an unknown symbol, a bad option value', async () => {
+    const both = await run('--prices', fixture, '--returns', fixture, '--objective', 'hrp');
+    expect([both.code, both.stderr]).toEqual([
+      2,
+      'ballast optimize: give exactly one of --prices FILE and --returns FILE\n',
+    ]);
+    const objective = await run('--prices', fixture, '--objective', 'max-return');
+    expect(objective.code).toBe(2);
+    expect(objective.stderr).toContain("argument 'max-return' is invalid");
+    const symbol = await run('--prices', fixture, '--objective', 'hrp', '--symbols', 'AAPL,NOPE');
+    expect([symbol.code, symbol.stderr]).toEqual([
+      2,
+      `ballast optimize: --symbols: NOPE is not a column of --prices ${fixture}\n`,
+    ]);
+    const target = await run(
+      '--prices',
+      fixture,
+      '--objective',
+      'efficient-risk',
+      '--target-volatility',
+      'high',
+    );
+    expect([target.code, target.stderr]).toEqual([
+      2,
+      'ballast optimize: --target-volatility: "high" is not a finite number\n',
+    ]);
+    const missing = await run('--prices', fixture, '--objective', 'efficient-risk');
+    expect([missing.code, missing.stderr]).toEqual([
+      1,
+      'ballast optimize: InvalidInputError: invalid input: efficient-risk needs a target volatility\n',
+    ]);
+  });
+});
