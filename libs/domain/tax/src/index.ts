@@ -36,3 +36,35 @@ export {
 } from './lib/wash-sale';
 export { applyWashSaleAdjustments } from './lib/wash-sale-adjustment';
 export { estimateTax, type TaxEstimate, type TaxRates } from './lib/estimated-tax';
+export {
+  DEFAULT_TAX_POLICY,
+  type GainsBudget,
+  identityOf,
+  InvalidTaxPolicyError,
+  lotMethodOf,
+  parseTaxPolicy,
+  TAX_POLICY_FIELDS,
+  type TaxPolicy,
+  type TaxPolicyContext,
+  type TaxPolicyIssue,
+  withoutTaxPolicyFields,
+} from './lib/tax-policy';
+export {
+  type AccountType,
+  type HouseholdAccount,
+  type HouseholdLot,
+  type HouseholdTransaction,
+  type IdentifiedLot,
+  identifyLots,
+  InvalidTaxInputError,
+  lotIdOf,
+} from './lib/household';
+export {
+  findHarvestCandidates,
+  HARVEST_EXCLUSION_REASONS,
+  type HarvestCandidate,
+  type HarvestExclusion,
+  type HarvestExclusionReason,
+  type HarvestInput,
+  type HarvestReport,
+} from './lib/harvest';
