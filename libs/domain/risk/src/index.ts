@@ -3,9 +3,12 @@ export {
   InsufficientDataError,
   InvalidParameterError,
   LengthMismatchError,
+  NoOverlappingDatesError,
   NonFiniteValueError,
   RiskError,
   UndefinedStatisticError,
+  UnknownSymbolError,
+  UnsortedDatesError,
   ZeroVarianceError,
 } from './lib/errors';
 export { DEFAULT_PERIODS_PER_YEAR, type PeriodOptions, type RiskFreeOptions } from './lib/conventions';
@@ -55,3 +58,32 @@ export {
   type ReturnStatisticsOptions,
   type Statistic,
 } from './lib/report';
+export { symmetricEigenProjection, type EigenProjection } from './lib/symmetric-eigen';
+export {
+  alignByDate,
+  type AssetPrices,
+  type AssetReturns,
+  assetReturnsFromPrices,
+  checkDates,
+  type DateIntersection,
+  intersectDates,
+  portfolioReturns,
+} from './lib/portfolio';
+export {
+  applyShock,
+  type DateRangeScenario,
+  historicalStress,
+  type HistoricalStressOptions,
+  type ShockScenario,
+  type StressDriver,
+  type StressKind,
+  type StressPortfolio,
+  type StressResult,
+  worstWindow,
+} from './lib/stress';
+export {
+  type HoldingRisk,
+  portfolioRiskReport,
+  type PortfolioReportInput,
+  type PortfolioRiskReport,
+} from './lib/portfolio-report';

@@ -85,3 +85,36 @@ export class InvalidParameterError extends RiskError {
     super(`${parameter} must be ${expected}, got ${String(value)}`);
   }
 }
+
+/** Two dated series (portfolio and benchmark, or two price files) share no date at all. */
+export class NoOverlappingDatesError extends RiskError {
+  constructor(
+    readonly left: string,
+    readonly leftRange: string,
+    readonly right: string,
+    readonly rightRange: string,
+  ) {
+    super(`${left} (${leftRange}) and ${right} (${rightRange}) have no date in common`);
+  }
+}
+
+/** Dates of a series are not strictly increasing ISO dates (`YYYY-MM-DD`); `index` is the first bad one. */
+export class UnsortedDatesError extends RiskError {
+  constructor(
+    readonly series: string,
+    readonly index: number,
+    readonly date: string,
+  ) {
+    super(`${series} dates must be strictly increasing YYYY-MM-DD dates; index ${index} is ${date}`);
+  }
+}
+
+/** A stress scenario or a weight names a symbol (or a group) that the portfolio does not hold. */
+export class UnknownSymbolError extends RiskError {
+  constructor(
+    readonly context: string,
+    readonly symbol: string,
+  ) {
+    super(`${context}: unknown symbol or group ${symbol}`);
+  }
+}

@@ -1,0 +1,229 @@
+import { checkedSeries, type Series } from './series';
+import { DEFAULT_PERIODS_PER_YEAR } from './conventions';
+import {
+  InsufficientDataError,
+  LengthMismatchError,
+  UndefinedStatisticError,
+  ZeroVarianceError,
+} from './errors';
+import {
+  alphaBeta,
+  captureRatio,
+  correlation as benchmarkCorrelation,
+  downCapture,
+  informationRatio,
+  trackingError,
+  upCapture,
+} from './benchmark';
+import {
+  correlationMatrix,
+  covarianceMatrix,
+  diversificationRatio,
+  effectiveNumberOfBets,
+  matrixRows,
+  riskContributions,
+  type SymmetricMatrix,
+} from './decomposition';
+import { checkDates, portfolioReturns } from './portfolio';
+import { returnStatistics, type ReturnStatistics, type Statistic } from './report';
+import {
+  applyShock,
+  type DateRangeScenario,
+  historicalStress,
+  type ShockScenario,
+  type StressResult,
+} from './stress';
+
+export interface PortfolioReportInput {
+  /** One ISO date per return, strictly increasing. */
+  dates: readonly string[];
+  symbols: readonly string[];
+  /** One return series per symbol, on `dates`. */
+  assetReturns: readonly Series[];
+  /** Fractions of portfolio value, one per symbol; the portfolio is rebalanced to them every period. */
+  weights: Series;
+  /** Benchmark returns on the same `dates` (align with alignByDate first). */
+  benchmark?: Series;
+  benchmarkName?: string;
+  periodsPerYear?: number;
+  /** Per-period risk-free return (Sharpe, alpha); default 0. */
+  riskFree?: number;
+  /** Per-period minimum acceptable return (Sortino, downside risk); default 0. */
+  requiredReturn?: number;
+  /** VaR / CVaR confidence; default 0.95. */
+  confidence?: number;
+  horizon?: number;
+  stress?: { ranges?: readonly DateRangeScenario[]; shocks?: readonly ShockScenario[] };
+}
+
+export interface HoldingRisk {
+  symbol: string;
+  weight: number;
+  /** ∂σₚ/∂wᵢ, annualised. */
+  marginal: number;
+  /** wᵢ ∂σₚ/∂wᵢ; the contributions sum to annualVolatility. */
+  contribution: number;
+  /** contribution / σₚ; sums to 1. */
+  percentage: number;
+}
+
+export interface PortfolioRiskReport extends ReturnStatistics {
+  startDate: string;
+  endDate: string;
+  beta: Statistic;
+  alpha: Statistic;
+  trackingError: Statistic;
+  informationRatio: Statistic;
+  captureRatio: Statistic;
+  upCapture: Statistic;
+  downCapture: Statistic;
+  /** Correlation of the portfolio with the benchmark. */
+  benchmarkCorrelation: Statistic;
+  /** Euler risk contributions on the annualised sample covariance; null with a reason when σₚ = 0. */
+  riskContributions: HoldingRisk[] | null;
+  /** Correlation matrix of the holdings (rows in `symbols` order); null when a holding has zero variance. */
+  correlation: { symbols: string[]; matrix: number[][] } | null;
+  diversificationRatio: Statistic;
+  effectiveNumberOfBets: Statistic;
+  stress: StressResult[];
+}
+
+/**
+ * The whole risk report of a weighted portfolio: the series statistics of its daily-rebalanced
+ * return series (see portfolioReturns), the benchmark block when a benchmark is given, the
+ * decomposition over the holdings' sample covariance (annualised), and the stress scenarios (worst
+ * day, worst 21 periods and largest drawdown of the benchmark, or of the portfolio without one; the
+ * given date ranges and shocks). Statistics undefined for this input are null with the reason in
+ * `undefinedReasons` (keys as the field names); input errors throw named errors. Never NaN or ±∞.
+ */
+export function portfolioRiskReport(input: PortfolioReportInput): PortfolioRiskReport {
+  const n = input.symbols.length;
+  const t = input.dates.length;
+  if (n === 0) throw new InsufficientDataError('portfolio risk report', 1, 0);
+  if (input.assetReturns.length !== n)
+    throw new LengthMismatchError('symbols', n, 'return series', input.assetReturns.length);
+  checkDates(input.dates, 'portfolio');
+  if (t < 1) throw new InsufficientDataError('portfolio risk report', 1, t);
+  const assets = input.assetReturns.map((r, a) => {
+    if (r.length !== t)
+      throw new LengthMismatchError('dates', t, `${input.symbols[a] as string} returns`, r.length);
+    return checkedSeries(r, `${input.symbols[a] as string} returns`, 'portfolio risk report');
+  });
+  const weights = checkedSeries(input.weights, 'weights', 'portfolio risk report');
+  const periods = input.periodsPerYear ?? DEFAULT_PERIODS_PER_YEAR;
+  const rf = input.riskFree ?? 0;
+  const returns = portfolioReturns(assets, weights);
+  const stats = returnStatistics(returns, {
+    periodsPerYear: periods,
+    riskFree: rf,
+    requiredReturn: input.requiredReturn ?? 0,
+    confidence: input.confidence ?? 0.95,
+    horizon: input.horizon ?? 1,
+    dates: input.dates,
+  });
+  const reasons = stats.undefinedReasons;
+  const attempt = <T>(key: string, compute: () => T): T | null => {
+    try {
+      return compute();
+    } catch (error) {
+      if (
+        error instanceof ZeroVarianceError ||
+        error instanceof UndefinedStatisticError ||
+        error instanceof InsufficientDataError
+      ) {
+        reasons[key] = error.message;
+        return null;
+      }
+      throw error;
+    }
+  };
+  const benchmarkKeys = [
+    'beta',
+    'alpha',
+    'trackingError',
+    'informationRatio',
+    'captureRatio',
+    'upCapture',
+    'downCapture',
+    'benchmarkCorrelation',
+  ] as const;
+  const bench: Record<(typeof benchmarkKeys)[number], Statistic> = {
+    beta: null,
+    alpha: null,
+    trackingError: null,
+    informationRatio: null,
+    captureRatio: null,
+    upCapture: null,
+    downCapture: null,
+    benchmarkCorrelation: null,
+  };
+  const b = input.benchmark;
+  if (b === undefined) {
+    for (const key of benchmarkKeys) reasons[key] = 'no benchmark given';
+  } else {
+    if (b.length !== t) throw new LengthMismatchError('portfolio returns', t, 'benchmark returns', b.length);
+    const opts = { periodsPerYear: periods, riskFree: rf };
+    const ab = attempt('beta', () => alphaBeta(returns, b, opts));
+    if (ab === null) reasons.alpha = reasons.beta as string;
+    bench.beta = ab?.beta ?? null;
+    bench.alpha = ab?.alpha ?? null;
+    bench.trackingError = attempt('trackingError', () => trackingError(returns, b, opts));
+    bench.informationRatio = attempt('informationRatio', () => informationRatio(returns, b, opts));
+    bench.captureRatio = attempt('captureRatio', () => captureRatio(returns, b, opts));
+    bench.upCapture = attempt('upCapture', () => upCapture(returns, b, opts));
+    bench.downCapture = attempt('downCapture', () => downCapture(returns, b, opts));
+    bench.benchmarkCorrelation = attempt('benchmarkCorrelation', () => benchmarkCorrelation(returns, b));
+  }
+  let annualCov: SymmetricMatrix | null = null;
+  if (t < 2) {
+    const why = new InsufficientDataError('covariance matrix', 2, t).message;
+    for (const key of ['riskContributions', 'correlation', 'diversificationRatio', 'effectiveNumberOfBets'])
+      reasons[key] = why;
+  } else {
+    const cov = covarianceMatrix(assets);
+    for (let i = 0; i < cov.values.length; i += 1) cov.values[i] = (cov.values[i] as number) * periods;
+    annualCov = cov;
+  }
+  const cov = annualCov;
+  const rc =
+    cov === null
+      ? null
+      : attempt('riskContributions', () => {
+          const d = riskContributions(weights, cov);
+          return input.symbols.map((symbol, i) => ({
+            symbol,
+            weight: weights[i] as number,
+            marginal: d.marginal[i] as number,
+            contribution: d.contributions[i] as number,
+            percentage: d.percentages[i] as number,
+          }));
+        });
+  const corr =
+    cov === null
+      ? null
+      : attempt('correlation', () => ({
+          symbols: [...input.symbols],
+          matrix: matrixRows(correlationMatrix(cov)),
+        }));
+  const dr = cov === null ? null : attempt('diversificationRatio', () => diversificationRatio(weights, cov));
+  const enb =
+    cov === null ? null : attempt('effectiveNumberOfBets', () => effectiveNumberOfBets(weights, cov));
+  const stressPortfolio = { dates: input.dates, symbols: input.symbols, assetReturns: assets, weights };
+  const stress = historicalStress(stressPortfolio, {
+    ...(b === undefined ? {} : { reference: b, referenceName: input.benchmarkName ?? 'benchmark' }),
+    ranges: input.stress?.ranges ?? [],
+  });
+  for (const shock of input.stress?.shocks ?? []) stress.push(applyShock(input.symbols, weights, shock));
+  return {
+    ...stats,
+    startDate: input.dates[0] as string,
+    endDate: input.dates[t - 1] as string,
+    ...bench,
+    riskContributions: rc,
+    correlation: corr,
+    diversificationRatio: dr,
+    effectiveNumberOfBets: enb,
+    stress,
+    undefinedReasons: reasons,
+  };
+}
