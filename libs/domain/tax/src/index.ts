@@ -68,3 +68,16 @@ export {
   type HarvestInput,
   type HarvestReport,
 } from './lib/harvest';
+export {
+  checkWashSalesPreTrade,
+  type CoverageGap,
+  type PastLossSale,
+  type PreTradeAction,
+  type PreTradeInput,
+  type PreTradeReport,
+  type PreTradeVerdict,
+  type PreTradeVerdictKind,
+  type PreTradeWash,
+  type ProposedOrder,
+  type WashCounterparty,
+} from './lib/pre-trade-check';
