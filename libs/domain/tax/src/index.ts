@@ -81,3 +81,11 @@ export {
   type ProposedOrder,
   type WashCounterparty,
 } from './lib/pre-trade-check';
+export {
+  type AssetLocationInput,
+  type AssetLocationSuggestion,
+  type AssetPlacement,
+  DEFAULT_TAX_EFFICIENCY_RANKING,
+  newMoneyTargets,
+  suggestAssetLocation,
+} from './lib/asset-location';
