@@ -45,6 +45,7 @@ export {
 } from './lib/hrp';
 export {
   assertNoConstantSeries,
+  type BlackLittermanRequest,
   EXPECTED_RETURN_MODELS,
   type ExpectedReturnModel,
   type FallbackStep,
@@ -56,3 +57,16 @@ export {
   RISK_MODELS,
   type RiskModelName,
 } from './lib/optimize-portfolio';
+export {
+  absoluteViews,
+  type BlackLittermanPosterior,
+  blackLittermanPosterior,
+  type BlackLittermanViews,
+  blackLittermanWeights,
+  defaultOmega,
+  idzorekOmega,
+  marketImpliedPriorReturns,
+  marketImpliedRiskAversion,
+  relativeViews,
+  solveLinear,
+} from './lib/black-litterman';

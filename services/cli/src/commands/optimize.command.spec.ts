@@ -296,6 +296,95 @@ describe('ballast optimize on stock_prices.csv', () => {
   });
 });
 
+describe('ballast optimize black-litterman', () => {
+  // tests/test_black_litterman.py @0f1931a2 test_bl_market_prior: market prior from the caps of
+  // tests/utilities_for_tests.py get_market_caps at δ implied by SPY (market_implied_risk_aversion),
+  // absolute views, He-Litterman Ω, τ 0.05, bl_weights(δ), performance on the posterior (rtol 1e-7).
+  const marketCaps = {
+    GOOG: 927e9,
+    AAPL: 1.19e12,
+    FB: 574e9,
+    BABA: 533e9,
+    AMZN: 867e9,
+    GE: 96e9,
+    AMD: 43e9,
+    WMT: 339e9,
+    BAC: 301e9,
+    GM: 51e9,
+    T: 61e9,
+    UAA: 78e9,
+    SHLD: 0,
+    XOM: 295e9,
+    RRC: 1e9,
+    BBY: 22e9,
+    MA: 288e9,
+    PFE: 212e9,
+    JPM: 422e9,
+    SBUX: 102e9,
+  };
+
+  it('matches test_bl_market_prior', async () => {
+    const views = file(
+      'views.json',
+      JSON.stringify({ marketCaps, absoluteViews: { GOOG: 0.4, AAPL: -0.3, FB: 0.3, BABA: 0 } }),
+    );
+    const report = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'black-litterman',
+      '--views',
+      views,
+      '--benchmark',
+      'libs/domain/optimizer/fixtures/spy_prices.csv',
+    );
+    expect(report.diagnostics.solver).toBe('black-litterman-closed-form');
+    expectTuple(report, [0.2580693114409672, 0.265445955488424, 0.8968654692926723], 1e-7);
+  });
+
+  it('matches test_bl_equal_prior (prior 1/n, δ = 1)', async () => {
+    const views = file(
+      'equal.json',
+      JSON.stringify({
+        prior: 'equal',
+        absoluteViews: { AAPL: 0.2, BBY: -0.3, BAC: 0, SBUX: -0.2, T: 0.131321 },
+      }),
+    );
+    const report = await json('--prices', fixture, '--objective', 'black-litterman', '--views', views);
+    expectTuple(report, [0.1877432247395778, 0.3246889329226965, 0.5166274785827545], 1e-7);
+  });
+
+  it('feeds the posterior to another objective and names bad views', async () => {
+    const views = file(
+      'relative.json',
+      JSON.stringify({
+        marketCaps,
+        riskAversion: 2.5,
+        omega: 'idzorek',
+        views: [{ weights: { GOOG: 1, FB: -1 }, return: 0.1 }],
+        confidences: [0.5],
+      }),
+    );
+    const report = await json('--prices', fixture, '--objective', 'max-sharpe', '--views', views);
+    expect(Math.abs(sum(report.weights) - 1)).toBeLessThan(1e-12);
+    const noViews = await run('--prices', fixture, '--objective', 'black-litterman');
+    expect([noViews.code, noViews.stderr]).toEqual([
+      1,
+      'ballast optimize: InvalidInputError: invalid input: black-litterman needs views (--views FILE)\n',
+    ]);
+    const unknown = file('unknown.json', JSON.stringify({ absoluteViews: { NOPE: 0.1 } }));
+    const bad = await run('--prices', fixture, '--objective', 'black-litterman', '--views', unknown);
+    expect([bad.code, bad.stderr]).toEqual([
+      1,
+      'ballast optimize: InvalidInputError: invalid input: view 1: NOPE is not in the universe\n',
+    ]);
+    const typo = file('typo.json', JSON.stringify({ absoluteView: { AAPL: 0.1 } }));
+    const usage = await run('--prices', fixture, '--objective', 'black-litterman', '--views', typo);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('typo.json');
+  });
+});
+
 describe('ballast optimize on bad input', () => {
   it('an empty prices file is a usage error (exit 2)', async () => {
     const r = await run('--prices', file('empty.csv', ''), '--objective', 'min-volatility', '--json');

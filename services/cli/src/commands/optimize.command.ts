@@ -40,6 +40,7 @@ interface OptimizeOptions {
   readonly marketNeutral?: boolean;
   readonly l2Gamma?: string;
   readonly constraints?: string;
+  readonly views?: string;
   readonly fallback?: string;
   readonly json?: boolean;
 }
@@ -52,6 +53,20 @@ const constraintsSchema = z.strictObject({
   currentWeights: z.record(z.string(), z.number()).optional(),
 });
 type ConstraintsFile = z.infer<typeof constraintsSchema>;
+
+/** `--views FILE`: Black-Litterman prior, views and their uncertainty. */
+const viewsSchema = z.strictObject({
+  prior: z.enum(['market', 'equal', 'historical', 'none']).optional(),
+  marketCaps: z.record(z.string(), z.number()).optional(),
+  riskAversion: z.number().positive().optional(),
+  tau: z.number().optional(),
+  omega: z.enum(['default', 'idzorek']).optional(),
+  absoluteViews: z.record(z.string(), z.number()).optional(),
+  views: z
+    .array(z.strictObject({ weights: z.record(z.string(), z.number()), return: z.number() }))
+    .optional(),
+  confidences: z.array(z.number()).optional(),
+});
 
 async function readJsonFile<T>(
   context: CliContext,
@@ -184,6 +199,10 @@ async function buildRequest(context: CliContext, options: OptimizeOptions): Prom
   if (constraints?.currentWeights) {
     checkSymbols('currentWeights', constraintsFile, returns.symbols, constraints.currentWeights);
   }
+  const views =
+    options.views === undefined
+      ? undefined
+      : await readJsonFile(context, '--views', options.views, viewsSchema);
   const frequency = parsePositiveInteger('--frequency', options.frequency);
   const global = options.bounds === undefined ? undefined : parseBounds(options.bounds);
   const bounds = assetBounds(returns.symbols, global, constraints, constraintsFile);
@@ -211,6 +230,7 @@ async function buildRequest(context: CliContext, options: OptimizeOptions): Prom
     ...optional('bounds', bounds),
     ...optional('fallback', options.fallback === undefined ? undefined : parseFallback(options.fallback)),
     ...optional('currentWeights', constraints?.currentWeights),
+    ...optional('blackLitterman', views),
   };
 }
 
@@ -260,6 +280,10 @@ export const registerOptimizeCommand: RegisterCommand = (program: Command, conte
     .option('--market-neutral', 'weights sum to 0 (efficient-risk, efficient-return, max-quadratic-utility)')
     .option('--l2-gamma <g>', 'L2 regularisation γ Σw² (0)')
     .option('--constraints <file>', 'JSON: per-asset bounds {SYM: [lo, hi]}, currentWeights {SYM: w}')
+    .option(
+      '--views <file>',
+      'JSON: Black-Litterman prior (market|equal|historical|none), marketCaps, riskAversion, tau, omega (default|idzorek), absoluteViews {SYM: r}, views [{weights, return}], confidences',
+    )
     .option(
       '--fallback <steps>',
       'comma-separated objectives (or previous-weights) tried when the objective fails',

@@ -1,4 +1,13 @@
 import { isMissing, isFiniteNumber } from './numbers';
+import {
+  blackLittermanPosterior,
+  blackLittermanWeights,
+  defaultOmega,
+  idzorekOmega,
+  marketImpliedPriorReturns,
+  marketImpliedRiskAversion,
+  relativeViews,
+} from './black-litterman';
 import { alignByDate, capmReturn, emaHistoricalReturn, meanHistoricalReturn } from './expected-returns';
 import {
   exponentialCovariance,
@@ -31,6 +40,7 @@ export const OBJECTIVES = [
   'max-quadratic-utility',
   'risk-parity',
   'hrp',
+  'black-litterman',
 ] as const;
 export type ObjectiveName = (typeof OBJECTIVES)[number];
 
@@ -50,6 +60,32 @@ export type RiskModelName = (typeof RISK_MODELS)[number];
 
 /** A step of the fallback chain: another objective, or the portfolio's current weights. */
 export type FallbackStep = ObjectiveName | 'previous-weights';
+
+/**
+ * Black-Litterman inputs (PyPortfolioOpt `BlackLittermanModel` defaults: τ 0.05, He-Litterman Ω).
+ * When present, the posterior returns and covariance replace the estimates for every objective;
+ * the `black-litterman` objective itself returns `bl_weights`, `w ∝ (δΣ)⁻¹ μ_BL`.
+ */
+export interface BlackLittermanRequest {
+  /**
+   * `market` (`δ Σ w_mkt + r_f`, needs `marketCaps`; the default when caps are given), `equal`
+   * (1/n, as PyPortfolioOpt `pi="equal"`), `historical` (the expected-returns model; the default
+   * otherwise) or `none` (zero).
+   */
+  readonly prior?: 'market' | 'equal' | 'historical' | 'none';
+  readonly marketCaps?: Readonly<Record<string, number>>;
+  /** δ; default the request's `riskAversion`, else market-implied from the benchmark, else 1. */
+  readonly riskAversion?: number;
+  readonly tau?: number;
+  /** `default` (He-Litterman, `diag(τPΣPᵀ)`) or `idzorek` (needs `confidences`). */
+  readonly omega?: 'default' | 'idzorek';
+  /** `{asset: return}`. */
+  readonly absoluteViews?: Readonly<Record<string, number>>;
+  /** View portfolios: `{weights: {asset: coefficient}, return}`; relative views mix signs. */
+  readonly views?: readonly { readonly weights: Readonly<Record<string, number>>; readonly return: number }[];
+  /** One per view, absolute views first (in key order), each in [0, 1]. */
+  readonly confidences?: readonly number[];
+}
 
 /**
  * Everything one optimisation needs, with PyPortfolioOpt's defaults: CAGR expected returns,
@@ -76,6 +112,7 @@ export interface OptimizeRequest {
   readonly bounds?: WeightBounds;
   readonly marketNeutral?: boolean;
   readonly l2Gamma?: number;
+  readonly blackLitterman?: BlackLittermanRequest;
   /**
    * Steps tried in order when the objective fails with a named domain error (e.g.
    * `['min-volatility', 'previous-weights']`); empty by default: a failure is reported, never hidden.
@@ -109,6 +146,8 @@ export interface OptimizeReport {
 interface Estimates {
   readonly mu: Float64Array;
   readonly risk: RiskModel;
+  /** Black-Litterman: the prior covariance (for `bl_weights`) and δ. */
+  readonly bl?: { readonly priorCovariance: Float64Array; readonly riskAversion: number };
 }
 
 interface Solved {
@@ -176,7 +215,69 @@ function estimate(request: OptimizeRequest): Estimates {
               : riskModel === 'ledoit-wolf-constant-correlation'
                 ? ledoitWolf(returns, { frequency, target: 'constant_correlation' })
                 : oracleApproximatingShrinkage(returns, { frequency });
-  return { mu: mu.values, risk };
+  if (!request.blackLitterman) return { mu: mu.values, risk };
+  return applyBlackLitterman(request, request.blackLitterman, mu.values, risk);
+}
+
+function applyBlackLitterman(
+  request: OptimizeRequest,
+  bl: BlackLittermanRequest,
+  historical: Float64Array,
+  risk: RiskModel,
+): Estimates {
+  const symbols = request.returns.symbols;
+  const n = symbols.length;
+  const riskFreeRate = request.riskFreeRate ?? 0.02;
+  const riskAversion =
+    bl.riskAversion ??
+    request.riskAversion ??
+    (request.benchmarkReturns
+      ? marketImpliedRiskAversion(request.benchmarkReturns.values, {
+          frequency: request.frequency ?? 252,
+          riskFreeRate,
+        })
+      : 1);
+  const priorKind = bl.prior ?? (bl.marketCaps ? 'market' : 'historical');
+  let prior: Float64Array;
+  if (priorKind === 'market') {
+    const caps = bl.marketCaps;
+    if (!caps) throw new InvalidInputError('a market prior needs market caps');
+    for (const s of Object.keys(caps)) {
+      if (!symbols.includes(s))
+        throw new InvalidInputError(`market cap of ${s}, which is not in the universe`);
+    }
+    const missing = symbols.filter((s) => caps[s] === undefined);
+    if (missing.length > 0) throw new InvalidInputError(`no market cap for ${missing.join(', ')}`);
+    prior = marketImpliedPriorReturns(
+      Float64Array.from(symbols, (s) => caps[s] as number),
+      riskAversion,
+      risk.matrix,
+      riskFreeRate,
+    );
+  } else if (priorKind === 'equal') prior = new Float64Array(n).fill(1 / n);
+  else if (priorKind === 'none') prior = new Float64Array(n);
+  else prior = historical;
+  const absolute = bl.absoluteViews ? Object.entries(bl.absoluteViews) : [];
+  const views = relativeViews(symbols, [
+    ...absolute.map(([asset, ret]) => ({ weights: { [asset]: 1 }, return: ret })),
+    ...(bl.views ?? []),
+  ]);
+  const tau = bl.tau ?? 0.05;
+  const omega =
+    (bl.omega ?? 'default') === 'idzorek'
+      ? idzorekOmega(risk.matrix, views, tau, requireConfidences(bl.confidences))
+      : defaultOmega(risk.matrix, views, tau);
+  const post = blackLittermanPosterior(risk.matrix, prior, views, omega, tau);
+  return {
+    mu: post.returns,
+    risk: { ...risk, matrix: post.covariance },
+    bl: { priorCovariance: risk.matrix, riskAversion },
+  };
+}
+
+function requireConfidences(confidences: readonly number[] | undefined): readonly number[] {
+  if (!confidences) throw new InvalidInputError("Idzorek's method needs one confidence per view");
+  return confidences;
 }
 
 function solve(step: ObjectiveName, request: OptimizeRequest, e: Estimates): Solved {
@@ -246,6 +347,17 @@ function solve(step: ObjectiveName, request: OptimizeRequest, e: Estimates): Sol
           : covarianceToCorrelation(e.risk.matrix, n);
       const r = hierarchicalRiskParity(e.risk.matrix, correlation, n);
       return { weights: r.weights, solver: 'hrp-single-linkage', iterations: 0, warnings: [] };
+    }
+    case 'black-litterman': {
+      onlyMeanVariance();
+      if (request.bounds !== undefined || (request.l2Gamma ?? 0) !== 0) {
+        throw new InvalidInputError(
+          'black-litterman weights are the unconstrained (δΣ)⁻¹μ; for bounds or L2, use views with a mean-variance objective',
+        );
+      }
+      if (!e.bl) throw new InvalidInputError('black-litterman needs views (--views FILE)');
+      const weights = blackLittermanWeights(e.bl.priorCovariance, e.mu, e.bl.riskAversion);
+      return { weights, solver: 'black-litterman-closed-form', iterations: 0, warnings: [] };
     }
   }
 }
