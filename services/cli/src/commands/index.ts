@@ -2,9 +2,14 @@ import { type Command } from 'commander';
 import { type CliContext } from '../cli-context';
 import { registerOptimizeCommand } from './optimize.command';
 import { registerPlanCommand } from './plan.command';
+import { registerRiskCommand } from './risk.command';
 
 /** Adds one subcommand (with its options and action) to the `ballast` program. */
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 /** Every `ballast` subcommand, in the order `ballast --help` lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [registerPlanCommand, registerOptimizeCommand];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerPlanCommand,
+  registerOptimizeCommand,
+  registerRiskCommand,
+];

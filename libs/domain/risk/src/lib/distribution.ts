@@ -1,6 +1,6 @@
 import { checkedSeries, type Series } from './series';
 import { ZeroVarianceError } from './errors';
-import { centralMoments } from './moments';
+import { centralMoments, isZeroDeviation } from './moments';
 
 /**
  * Skewness g₁ = m₃ / m₂^(3/2) with population central moments (divisor n), i.e. the biased estimator
@@ -15,8 +15,10 @@ export function skewness(returns: Series): number {
 export function skewnessCore(r: Float64Array): number {
   const { m2, m3 } = centralMoments(r);
   const g1 = m3 / Math.pow(m2, 1.5);
-  // m2 = 0, or so small that m2^1.5 underflows: numerically a zero variance.
-  if (!(m2 > 0) || !Number.isFinite(g1)) throw new ZeroVarianceError('skewness', 'returns');
+  // m2 = 0, rounding noise of a constant series (see isZeroDeviation), or so small that m2^1.5
+  // underflows: numerically a zero variance.
+  if (!(m2 > 0) || isZeroDeviation(Math.sqrt(m2), r) || !Number.isFinite(g1))
+    throw new ZeroVarianceError('skewness', 'returns');
   return g1;
 }
 
@@ -33,6 +35,7 @@ export function excessKurtosis(returns: Series): number {
 export function excessKurtosisCore(r: Float64Array): number {
   const { m2, m4 } = centralMoments(r);
   const g2 = m4 / (m2 * m2) - 3;
-  if (!(m2 > 0) || !Number.isFinite(g2)) throw new ZeroVarianceError('kurtosis', 'returns');
+  if (!(m2 > 0) || isZeroDeviation(Math.sqrt(m2), r) || !Number.isFinite(g2))
+    throw new ZeroVarianceError('kurtosis', 'returns');
   return g2;
 }

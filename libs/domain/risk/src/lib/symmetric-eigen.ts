@@ -52,7 +52,7 @@ export function symmetricEigenProjection(
     const off = k + 1;
     v[0] = x0 - alpha;
     for (let j = 1; j < m; j += 1) v[j] = a[base + off + j] as number;
-    const beta = 2 / ((v[0]) ** 2 + sigma);
+    const beta = 2 / (v[0] ** 2 + sigma);
     // p = β A₂₂ v from the upper triangle, row by row (contiguous).
     p.fill(0, 0, m);
     for (let i = 0; i < m; i += 1) {

@@ -1,0 +1,329 @@
+import { type Command } from 'commander';
+import { z } from 'zod';
+import {
+  assetReturnsFromPrices,
+  DEFAULT_PERIODS_PER_YEAR,
+  intersectDates,
+  portfolioRiskReport,
+  type PortfolioRiskReport,
+  type StressResult,
+} from '@ballast/domain-risk';
+import { type CliContext, CliUsageError, readInputFile, writeJson } from '../cli-context';
+import { parseNumberOption } from '../inputs/prices-file';
+import {
+  assertFiniteDocument,
+  completeRows,
+  type DatedColumns,
+  readPriceColumns,
+  readReturnColumns,
+} from '../inputs/dated-columns';
+import { formatTable } from '../table';
+
+interface RiskOptions {
+  prices?: string;
+  returns?: string;
+  weights?: string;
+  equalWeight?: boolean;
+  benchmark?: string;
+  riskFree?: string;
+  frequency?: string;
+  confidence?: string;
+  stress?: string;
+  json?: boolean;
+}
+
+const weightsSchema = z.record(z.string(), z.number());
+
+const stressSchema = z
+  .object({
+    ranges: z
+      .array(
+        z.object({
+          name: z.string().min(1),
+          from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
+          to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
+        }),
+      )
+      .optional(),
+    shocks: z
+      .array(
+        z.object({
+          name: z.string().min(1),
+          symbolShocks: z.record(z.string(), z.number()).optional(),
+          groups: z.record(z.string(), z.string()).optional(),
+          groupShocks: z.record(z.string(), z.number()).optional(),
+        }),
+      )
+      .optional(),
+  })
+  .strict();
+
+async function readJsonFile<T>(
+  context: CliContext,
+  option: string,
+  file: string,
+  schema: z.ZodType<T>,
+): Promise<T> {
+  const text = await readInputFile(context, option, file);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new CliUsageError(`${option} ${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.join('.')}`;
+    throw new CliUsageError(`${option} ${file}: invalid${where}: ${issue?.message ?? 'unknown problem'}`);
+  }
+  return parsed.data;
+}
+
+/** The holdings and their weights: from --weights, --equal-weight, or the only column. */
+function chooseWeights(
+  table: DatedColumns,
+  option: string,
+  file: string,
+  weights: Record<string, number> | undefined,
+  equal: boolean,
+): { symbols: string[]; weights: number[]; weighting: 'file' | 'equal' | 'single-series' } {
+  if (weights !== undefined && equal)
+    throw new CliUsageError('give either --weights or --equal-weight, not both');
+  if (weights !== undefined) {
+    const entries = Object.entries(weights).map(([symbol, w]) => [symbol.trim().toUpperCase(), w] as const);
+    if (entries.length === 0) throw new CliUsageError('--weights: the file names no holding');
+    for (const [symbol] of entries)
+      if (!table.symbols.includes(symbol))
+        throw new CliUsageError(`--weights: ${symbol} is not a column of ${option} ${file}`);
+    return { symbols: entries.map(([s]) => s), weights: entries.map(([, w]) => w), weighting: 'file' };
+  }
+  if (equal) {
+    const n = table.symbols.length;
+    return { symbols: [...table.symbols], weights: table.symbols.map(() => 1 / n), weighting: 'equal' };
+  }
+  if (table.symbols.length !== 1)
+    throw new CliUsageError(
+      `${option} ${file} has ${table.symbols.length} columns (${table.symbols.join(', ')}): give --weights FILE or --equal-weight`,
+    );
+  return { symbols: [...table.symbols], weights: [1], weighting: 'single-series' };
+}
+
+function positiveInteger(option: string, value: string): number {
+  const n = parseNumberOption(option, value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliUsageError(`${option}: "${value}" is not a positive integer`);
+  return n;
+}
+
+/** `ballast risk`: the risk report of a series or a weighted portfolio. */
+export async function runRisk(options: RiskOptions, context: CliContext): Promise<void> {
+  if ((options.prices === undefined) === (options.returns === undefined))
+    throw new CliUsageError('give exactly one of --prices FILE or --returns FILE');
+  const kind = options.prices !== undefined ? 'prices' : 'returns';
+  const option = `--${kind}`;
+  const file = (options.prices ?? options.returns) as string;
+  const read = kind === 'prices' ? readPriceColumns : readReturnColumns;
+  const periodsPerYear =
+    options.frequency === undefined
+      ? DEFAULT_PERIODS_PER_YEAR
+      : positiveInteger('--frequency', options.frequency);
+  const riskFree = options.riskFree === undefined ? 0 : parseNumberOption('--risk-free', options.riskFree);
+  const confidence =
+    options.confidence === undefined ? 0.95 : parseNumberOption('--confidence', options.confidence);
+  if (!(confidence > 0 && confidence < 1))
+    throw new CliUsageError(`--confidence: "${options.confidence}" is not in the open interval (0, 1)`);
+
+  const table = await read(context, option, file);
+  const weightsFile =
+    options.weights === undefined
+      ? undefined
+      : await readJsonFile(context, '--weights', options.weights, weightsSchema);
+  const chosen = chooseWeights(table, option, file, weightsFile, options.equalWeight === true);
+  const stress =
+    options.stress === undefined
+      ? undefined
+      : await readJsonFile(context, '--stress', options.stress, stressSchema);
+
+  const holdings = completeRows(table, chosen.symbols);
+  let benchmark: { name: string; table: DatedColumns } | undefined;
+  if (options.benchmark !== undefined) {
+    const b = await read(context, '--benchmark', options.benchmark);
+    if (b.symbols.length !== 1)
+      throw new CliUsageError(
+        `--benchmark ${options.benchmark}: expected one column, found ${b.symbols.length} (${b.symbols.join(', ')})`,
+      );
+    benchmark = { name: b.symbols[0] as string, table: b };
+  }
+  const benchmarkRows =
+    benchmark === undefined ? undefined : completeRows(benchmark.table, benchmark.table.symbols);
+  // Inner join on dates (NoOverlappingDatesError when none is common); prices are joined before
+  // returns are taken, so that each return spans the same interval for the portfolio and the benchmark.
+  const join =
+    benchmarkRows === undefined
+      ? undefined
+      : intersectDates(holdings.dates, benchmarkRows.dates, [
+          `${option} ${file}`,
+          `--benchmark ${options.benchmark}`,
+        ]);
+  const pickRows = (columns: Float64Array[], index: Int32Array | undefined): Float64Array[] =>
+    index === undefined ? columns : columns.map((c) => Float64Array.from(index, (t) => c[t] as number));
+  const dates = join === undefined ? holdings.dates : join.dates;
+  const assetColumns = pickRows(holdings.columns, join?.leftIndex);
+  const benchColumn =
+    benchmarkRows === undefined ? undefined : pickRows(benchmarkRows.columns, join?.rightIndex)[0];
+
+  let returnDates: readonly string[];
+  let assetReturns: readonly Float64Array[];
+  let benchmarkReturns: Float64Array | undefined;
+  if (kind === 'prices') {
+    const assets = assetReturnsFromPrices({ dates, symbols: chosen.symbols, prices: assetColumns });
+    returnDates = assets.dates;
+    assetReturns = assets.returns;
+    benchmarkReturns =
+      benchColumn === undefined
+        ? undefined
+        : assetReturnsFromPrices({ dates, symbols: [benchmark?.name ?? 'benchmark'], prices: [benchColumn] })
+            .returns[0];
+  } else {
+    returnDates = dates;
+    assetReturns = assetColumns;
+    benchmarkReturns = benchColumn;
+  }
+
+  const report = portfolioRiskReport({
+    dates: returnDates,
+    symbols: chosen.symbols,
+    assetReturns,
+    weights: chosen.weights,
+    ...(benchmarkReturns === undefined
+      ? {}
+      : { benchmark: benchmarkReturns, benchmarkName: benchmark?.name }),
+    periodsPerYear,
+    riskFree,
+    confidence,
+    ...(stress === undefined ? {} : { stress }),
+  });
+  const document = {
+    input: {
+      kind,
+      file,
+      symbols: chosen.symbols,
+      weights: Object.fromEntries(chosen.symbols.map((s, i) => [s, chosen.weights[i] as number])),
+      weighting: chosen.weighting,
+      benchmark: benchmark?.name ?? null,
+      datesDroppedIncomplete: holdings.dropped,
+      datesDroppedNotInBenchmark: join?.droppedLeft ?? 0,
+      benchmarkDatesDropped: join === undefined ? 0 : join.droppedRight + (benchmarkRows?.dropped ?? 0),
+    },
+    conventions: {
+      periodsPerYear,
+      riskFreePerPeriod: riskFree,
+      requiredReturnPerPeriod: 0,
+      confidence,
+      returns: 'simple returns; a portfolio is rebalanced to its weights every period (empyrical/pyfolio)',
+      volatility: 'sample standard deviation (n - 1), annualised by sqrt(periodsPerYear)',
+      downsideRisk: 'population downside deviation (divisor n) below the required return',
+      valueAtRisk: 'a return at the (1 - confidence) tail; negative is a loss',
+      stress: 'historical windows replayed buy-and-hold on the current weights; P&L as a fraction of value',
+    },
+    ...report,
+  };
+  assertFiniteDocument(document);
+  if (options.json === true) {
+    writeJson(context, document);
+    return;
+  }
+  context.stdout(humanReport(document.input.symbols, report, periodsPerYear));
+}
+
+const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
+const num = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
+
+function humanReport(symbols: readonly string[], r: PortfolioRiskReport, periodsPerYear: number): string {
+  const rows: [string, string][] = [
+    ['observations', `${r.observations} (${r.startDate} .. ${r.endDate}, ${periodsPerYear}/year)`],
+    ['cumulative return', pct(r.cumulativeReturn)],
+    ['annual return', pct(r.annualReturn)],
+    ['annual volatility', pct(r.annualVolatility)],
+    ['Sharpe ratio', num(r.sharpeRatio)],
+    ['Sortino ratio', num(r.sortinoRatio)],
+    ['Calmar ratio', num(r.calmarRatio)],
+    ['Omega ratio', num(r.omegaRatio)],
+    [
+      'max drawdown',
+      `${pct(r.maxDrawdown.maxDrawdown)} (${r.maxDrawdown.peakDate ?? 'start'} -> ${r.maxDrawdown.troughDate ?? 'start'}, recovered ${r.maxDrawdown.recoveryDate ?? 'not yet'})`,
+    ],
+    ['tail ratio', num(r.tailRatio)],
+    ['skewness', num(r.skewness)],
+    ['excess kurtosis', num(r.excessKurtosis)],
+    [
+      'VaR hist / normal / C-F',
+      `${pct(r.valueAtRisk.historical)} / ${pct(r.valueAtRisk.normal)} / ${pct(r.valueAtRisk.cornishFisher)}`,
+    ],
+    [
+      'CVaR hist / normal / C-F',
+      `${pct(r.conditionalValueAtRisk.historical)} / ${pct(r.conditionalValueAtRisk.normal)} / ${pct(r.conditionalValueAtRisk.cornishFisher)}`,
+    ],
+    ['beta', num(r.beta)],
+    ['alpha (annual)', pct(r.alpha)],
+    ['tracking error', pct(r.trackingError)],
+    ['information ratio', num(r.informationRatio)],
+    ['up / down capture', `${num(r.upCapture)} / ${num(r.downCapture)}`],
+    ['correlation to benchmark', num(r.benchmarkCorrelation)],
+    ['diversification ratio', num(r.diversificationRatio)],
+    ['effective number of bets', num(r.effectiveNumberOfBets)],
+  ];
+  let out = formatTable(['statistic', 'value'], rows, ['left', 'right']);
+  if (r.riskContributions !== null && symbols.length > 1) {
+    out += `\nrisk contributions (sum = annual volatility ${pct(r.annualVolatility)})\n`;
+    out += formatTable(
+      ['symbol', 'weight', 'contribution', 'share'],
+      r.riskContributions.map((h) => [h.symbol, pct(h.weight), pct(h.contribution), pct(h.percentage)]),
+      ['left', 'right', 'right', 'right'],
+    );
+  }
+  out += '\nstress scenarios\n';
+  out += formatTable(
+    ['scenario', 'window', 'P&L', 'largest drivers'],
+    r.stress.map((s: StressResult) => [
+      s.name,
+      s.from === null ? '-' : `${s.from} .. ${s.to ?? ''}`,
+      s.portfolioReturn === null ? `n/a: ${s.reason ?? ''}` : pct(s.portfolioReturn),
+      s.drivers
+        .slice(0, 3)
+        .map((d) => `${d.symbol} ${pct(d.contribution)}`)
+        .join(', '),
+    ]),
+    ['left', 'left', 'right', 'left'],
+  );
+  const reasons = Object.entries(r.undefinedReasons);
+  if (reasons.length > 0) out += `\nn/a: ${reasons.map(([k, v]) => `${k}: ${v}`).join('; ')}\n`;
+  return out;
+}
+
+/** Registers `ballast risk`. */
+export function registerRiskCommand(program: Command, context: CliContext): void {
+  program
+    .command('risk')
+    .description(
+      'Return, risk, benchmark, decomposition and stress statistics of a return series or a weighted portfolio (empyrical conventions).',
+    )
+    .option('--prices <file>', 'wide prices CSV: date,SYM1,SYM2,... (oldest first)')
+    .option('--returns <file>', 'wide returns CSV: date,SYM1,... with simple returns per period')
+    .option(
+      '--weights <file>',
+      'JSON object of weights by symbol, e.g. {"SPY": 0.6, "TLT": 0.4}; 1 - sum is cash',
+    )
+    .option('--equal-weight', 'weight every column of the input equally')
+    .option('--benchmark <file>', 'one-column prices (with --prices) or returns (with --returns) CSV')
+    .option('--risk-free <rate>', 'risk-free return per period (empyrical convention), default 0')
+    .option('--frequency <periods>', `periods per year, default ${DEFAULT_PERIODS_PER_YEAR}`)
+    .option('--confidence <level>', 'VaR / CVaR confidence in (0, 1), default 0.95')
+    .option(
+      '--stress <file>',
+      'JSON {"ranges": [{name, from, to}], "shocks": [{name, symbolShocks?, groups?, groupShocks?}]}',
+    )
+    .option('--json', 'one JSON document on stdout')
+    .action(async (options: RiskOptions) => runRisk(options, context));
+}
