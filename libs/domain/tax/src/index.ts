@@ -70,6 +70,7 @@ export {
 } from './lib/harvest';
 export {
   checkWashSalesPreTrade,
+  washSaleCoverage,
   type CoverageGap,
   type PastLossSale,
   type PreTradeAction,

@@ -1,5 +1,6 @@
 import { type Command } from 'commander';
 import { type CliContext } from '../cli-context';
+import { registerHarvestCommand } from './harvest.command';
 import { registerOptimizeCommand } from './optimize.command';
 import { registerPlanCommand } from './plan.command';
 import { registerRiskCommand } from './risk.command';
@@ -12,4 +13,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPlanCommand,
   registerOptimizeCommand,
   registerRiskCommand,
+  registerHarvestCommand,
 ];

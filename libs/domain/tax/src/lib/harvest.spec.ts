@@ -94,6 +94,8 @@ describe('findHarvestCandidates', () => {
       netBenefit: '846.00',
     });
     expect(report.totalTaxBenefit).toBe('1218.00');
+    // Transactions since 2024-01-16, more than 30 days: the wash-sale window is covered.
+    expect(report.coverage).toEqual({ complete: true, gaps: [] });
   });
 
   it('does not count a lot’s own purchase as its replacement, and skips a substitute without a price', () => {
@@ -152,6 +154,19 @@ describe('findHarvestCandidates', () => {
       detail:
         'no usable substitute for IVV: VTI is sold at a loss by this harvest (buying it would be a wash sale)',
     });
+  });
+
+  it('says the coverage is incomplete when the history is shorter than 30 days or accounts are missing', () => {
+    const short = findHarvestCandidates({
+      ...input,
+      transactions: input.transactions.slice(1),
+      missingAccounts: ['spouse-401k'],
+    });
+    expect(short.coverage.complete).toBe(false);
+    expect(short.coverage.gaps.map((g) => g.code)).toEqual([
+      'history-shorter-than-30-days',
+      'accounts-missing',
+    ]);
   });
 
   it('looks back 30 days and no further, and counts planned buys', () => {

@@ -9,6 +9,7 @@ import {
   identifyLots,
   InvalidTaxInputError,
 } from './household';
+import { type CoverageGap, washSaleCoverage } from './pre-trade-check';
 import { identityOf, type TaxPolicy } from './tax-policy';
 
 export interface HarvestInput {
@@ -32,6 +33,10 @@ export interface HarvestInput {
     readonly quantity: string;
   }[];
   readonly wholeShares?: boolean;
+  /** First day the transactions cover; the earliest transaction's date when absent. */
+  readonly historyFrom?: string;
+  /** Accounts of the household that exist but are not in the input. */
+  readonly missingAccounts?: readonly string[];
 }
 
 export interface HarvestCandidate {
@@ -83,6 +88,11 @@ export interface HarvestReport {
   readonly excluded: readonly HarvestExclusion[];
   /** Sum of the candidates' total tax benefit. */
   readonly totalTaxBenefit: string;
+  /**
+   * Whether the transactions cover the 30 days before `asOf` in every account: when not, a
+   * candidate may still be washed by a purchase the engine did not see.
+   */
+  readonly coverage: { readonly complete: boolean; readonly gaps: readonly CoverageGap[] };
 }
 
 const WINDOW_DAYS = 30;
@@ -163,13 +173,23 @@ export function findHarvestCandidates(input: HarvestInput): HarvestReport {
     const loss = basis.minus(value);
     if (!loss.greaterThan(0)) continue;
 
-    const reasons: { code: HarvestExclusionReason; detail: string }[] = [];
     if (lot.accountType !== 'taxable') {
-      reasons.push({
-        code: 'tax-advantaged-account',
-        detail: `${lot.accountId} is a ${lot.accountType} account: a loss there is not deductible`,
+      // The other tests would only add noise: nothing about this lot can make its loss deductible.
+      excluded.push({
+        lotId: lot.lotId,
+        accountId: lot.accountId,
+        symbol: lot.symbol,
+        unrealizedLoss: loss.toFixed(),
+        reasons: [
+          {
+            code: 'tax-advantaged-account',
+            detail: `${lot.accountId} is a ${lot.accountType} account: a loss there is not deductible`,
+          },
+        ],
       });
+      continue;
     }
+    const reasons: { code: HarvestExclusionReason; detail: string }[] = [];
     if (doNotSell.has(lot.symbol) || halted.has(lot.symbol)) {
       reasons.push({
         code: 'restricted',
@@ -306,6 +326,12 @@ export function findHarvestCandidates(input: HarvestInput): HarvestReport {
     candidates: kept,
     excluded,
     totalTaxBenefit: kept.reduce((sum, c) => sum.plus(c.taxBenefit.total), new Decimal(0)).toFixed(2),
+    coverage: washSaleCoverage({
+      transactions: input.transactions,
+      asOf,
+      ...(input.historyFrom === undefined ? {} : { historyFrom: input.historyFrom }),
+      ...(input.missingAccounts === undefined ? {} : { missingAccounts: input.missingAccounts }),
+    }),
   };
 }
 

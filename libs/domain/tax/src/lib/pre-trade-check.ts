@@ -376,12 +376,47 @@ function actionsFor(
 }
 
 function coverageOf(input: PreTradeInput): PreTradeReport['coverage'] {
+  const base = washSaleCoverage({
+    transactions: input.transactions,
+    asOf: input.asOf,
+    ...(input.coverage?.historyFrom === undefined ? {} : { historyFrom: input.coverage.historyFrom }),
+    ...(input.coverage?.missingAccounts === undefined
+      ? {}
+      : { missingAccounts: input.coverage.missingAccounts }),
+  });
+  const gaps = [...base.gaps];
+  if (input.pastLossSales === undefined) {
+    const sells = input.transactions.filter(
+      (t) => t.side === 'sell' && t.date <= input.asOf && daysBetween(t.date, input.asOf) <= WINDOW_DAYS,
+    );
+    if (sells.length > 0) {
+      gaps.push({
+        code: 'unknown-sale-result',
+        detail: `gain or loss unknown for ${sells.map((t) => `the sale of ${t.quantity} ${t.symbol} in ${t.account} on ${t.date}`).join('; ')}: a buy now could wash them`,
+      });
+    }
+  }
+  return { complete: gaps.length === 0, gaps };
+}
+
+/**
+ * Whether a household's trade history can answer "was anything identical bought or sold at a loss in
+ * the 30 days before `asOf`": it cannot when the history starts later than that (or is empty), or when
+ * accounts of the household are missing from it.
+ */
+export function washSaleCoverage(input: {
+  readonly transactions: readonly HouseholdTransaction[];
+  readonly asOf: string;
+  /** First day the transactions cover; the earliest transaction's date when absent. */
+  readonly historyFrom?: string;
+  readonly missingAccounts?: readonly string[];
+}): { readonly complete: boolean; readonly gaps: readonly CoverageGap[] } {
   const gaps: CoverageGap[] = [];
   const earliest = input.transactions.reduce<string | undefined>(
     (min, t) => (min === undefined || t.date < min ? t.date : min),
     undefined,
   );
-  const from = input.coverage?.historyFrom ?? earliest;
+  const from = input.historyFrom ?? earliest;
   if (from === undefined) {
     gaps.push({
       code: 'history-shorter-than-30-days',
@@ -396,23 +431,12 @@ function coverageOf(input: PreTradeInput): PreTradeReport['coverage'] {
       });
     }
   }
-  const missing = input.coverage?.missingAccounts ?? [];
+  const missing = input.missingAccounts ?? [];
   if (missing.length > 0) {
     gaps.push({
       code: 'accounts-missing',
       detail: `accounts of the household not in the input: ${missing.join(', ')}`,
     });
-  }
-  if (input.pastLossSales === undefined) {
-    const sells = input.transactions.filter(
-      (t) => t.side === 'sell' && t.date <= input.asOf && daysBetween(t.date, input.asOf) <= WINDOW_DAYS,
-    );
-    if (sells.length > 0) {
-      gaps.push({
-        code: 'unknown-sale-result',
-        detail: `gain or loss unknown for ${sells.map((t) => `the sale of ${t.quantity} ${t.symbol} in ${t.account} on ${t.date}`).join('; ')}: a buy now could wash them`,
-      });
-    }
   }
   return { complete: gaps.length === 0, gaps };
 }
