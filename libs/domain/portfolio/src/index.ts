@@ -44,6 +44,14 @@ export {
   parseWidePricesCsv,
 } from './lib/wide-prices-csv';
 export {
+  BAND_TARGETS,
+  type BandOverride,
+  type BandTarget,
+  CALENDAR_FREQUENCIES,
+  type CalendarFrequency,
+  type CalendarPolicy,
+  type Sleeve,
+  TAX_POLICY_FIELDS,
   InvalidPortfolioFileError,
   PLAN_MODES,
   PORTFOLIO_ACCOUNT_TYPES,

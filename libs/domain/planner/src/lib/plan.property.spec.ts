@@ -28,7 +28,10 @@ const householdArb = fc
       { minLength: 1, maxLength: 3 },
     ),
     wholeShares: fc.boolean(),
-    mode: fc.constantFrom('full', 'band'),
+    mode: fc.constantFrom('full', 'band', 'cash-flow', 'partial'),
+    bandTarget: fc.constantFrom('target', 'edge'),
+    partialSymbols: fc.integer({ min: 1, max: 3 }),
+    cashFlow: fc.constantFrom('0', '0', '750', '-300'),
     minTradeValue: fc.constantFrom('0', '50'),
     cashBuffer: fc.constantFrom(0, 0.01, 0.05),
     spreadBps: fc.constantFrom(0, 2, 15),
@@ -66,6 +69,9 @@ function build(
     policy: {
       bands: { absolute: 0.02, relative: 0.2 },
       mode: h.mode,
+      bandTarget: h.bandTarget,
+      partialSymbols: h.partialSymbols,
+      cashFlow: h.cashFlow,
       wholeShares: h.wholeShares,
       minTradeValue: h.minTradeValue,
       cashBuffer: h.cashBuffer,
@@ -176,9 +182,21 @@ describe('planRebalance properties over random small households', () => {
               );
             }
           }
-          // In-band holdings are not traded.
+          // In-band holdings are not traded, unless only a cash flow or a buffer called for the plan.
+          const obligationsOnly = plan.triggers.every(
+            (t) => t.kind === 'cash-flow' || t.kind === 'cash-buffer',
+          );
           const inBand = new Set(plan.drift.rows.filter((row) => !row.outOfBand).map((row) => row.symbol));
-          expect(plan.orders.filter((o) => inBand.has(o.symbol))).toEqual([]);
+          if (!obligationsOnly) expect(plan.orders.filter((o) => inBand.has(o.symbol))).toEqual([]);
+        }
+        // Cash-flow mode trades one way: a deposit only buys, a withdrawal (or a buffer) only sells.
+        if (policy.mode === 'cash-flow') {
+          const deposit = new Decimal(policy.cashFlow).gt(0);
+          expect(plan.orders.filter((o) => o.side === (deposit ? 'sell' : 'buy'))).toEqual([]);
+        }
+        // Partial mode trades at most the N symbols of largest drift.
+        if (policy.mode === 'partial') {
+          expect(new Set(plan.orders.map((o) => o.symbol)).size).toBeLessThanOrEqual(policy.partialSymbols);
         }
       }),
       { numRuns: 200 },

@@ -16,7 +16,7 @@ import {
 } from '@ballast/domain-portfolio';
 import { CashBufferInfeasibleError, InfeasiblePlanError, UnreachableTargetError } from './errors';
 import { type LinearSolver, type LpConstraint, type LpTerm, type LpVariable } from './linear-program';
-import { type Trigger, evaluateTriggers, outOfBandSymbols } from './triggers';
+import { type Trigger, evaluateTriggers, isDiscretionary, outOfBandSymbols } from './triggers';
 
 /** One order of a plan. Quantities and money are canonical decimal strings. */
 export interface PlanOrder {
@@ -59,6 +59,17 @@ export interface RebalancePlan {
     readonly portfolioDrift: number;
   };
   readonly triggers: readonly Trigger[];
+  /** Why triggers that fired did not lead to orders (a cooldown, a benefit below cost); empty otherwise. */
+  readonly holds: readonly PlanHold[];
+  /** Sleeve weights before and after, when the file defines sleeves. */
+  readonly sleeves: readonly {
+    readonly sleeve: string;
+    readonly symbols: readonly string[];
+    readonly currentWeight: number;
+    readonly targetWeight: number;
+    readonly drift: number;
+    readonly afterWeight: number;
+  }[];
   /** Grouped by account in file order; within an account sells first, then by symbol. */
   readonly orders: readonly PlanOrder[];
   readonly after: {
@@ -181,14 +192,61 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
   const before = computeDrift(valuePortfolio(household, prices), portfolio.targets);
   const totalValue = new Decimal(before.totalValue);
 
-  const triggers: Trigger[] = [
-    ...evaluateTriggers(before, policy),
+  const fired: Trigger[] = [
+    ...evaluateTriggers(before, policy, portfolio.sleeves, request.asOf),
     ...bufferTriggers(accounts, policy.cashBuffer),
   ];
-  const bandsSet = policy.bands.absolute !== null || policy.bands.relative !== null;
+  const holds: PlanHold[] = [];
+  const coolingUntil =
+    policy.lastRebalance !== null && policy.cooldownDays > 0
+      ? addDays(policy.lastRebalance, policy.cooldownDays)
+      : null;
+  let triggers = fired;
+  if (coolingUntil !== null && request.asOf < coolingUntil && fired.some(isDiscretionary)) {
+    holds.push({
+      kind: 'cooldown',
+      lastRebalance: policy.lastRebalance ?? '',
+      cooldownDays: policy.cooldownDays,
+      until: coolingUntil,
+      heldBack: fired.filter(isDiscretionary).map((trigger) => trigger.kind),
+    });
+    triggers = fired.filter((trigger) => !isDiscretionary(trigger));
+  }
+  const bandsSet =
+    policy.bands.absolute !== null ||
+    policy.bands.relative !== null ||
+    Object.keys(policy.bands.symbols).length > 0 ||
+    Object.keys(policy.bands.sleeves).length > 0;
+  const triggersSet = bandsSet || policy.calendar !== null;
   const outOfBand = outOfBandSymbols(triggers);
-  const tradable = policy.mode === 'band' ? symbols.filter((symbol) => outOfBand.has(symbol)) : symbols;
-  const shouldTrade = bandsSet ? triggers.length > 0 : policy.mode === 'full';
+  const obligationsOnly = triggers.length > 0 && !triggers.some(isDiscretionary);
+  const flowSign = cashFlow.isZero() ? 0 : cashFlow.gt(0) ? 1 : -1;
+  // Cash-flow mode, and any plan that only a cash flow or a buffer calls for during a cooldown or in
+  // band and partial modes, trades one way: a deposit buys, a withdrawal or a buffer sells.
+  const cooling = holds.some((hold) => hold.kind === 'cooldown');
+  const oneWay = policy.mode === 'cash-flow' || (obligationsOnly && (policy.mode !== 'full' || cooling));
+  const sides: TradeSides = oneWay ? (flowSign > 0 ? 'buy' : 'sell') : 'both';
+  const tradable =
+    policy.mode === 'band' && !obligationsOnly
+      ? symbols.filter((symbol) => outOfBand.has(symbol))
+      : policy.mode === 'partial'
+        ? largestDrifts(before, symbols, halted, policy.partialSymbols)
+        : symbols;
+  const shouldTrade =
+    policy.mode === 'cash-flow'
+      ? triggers.some((trigger) => !isDiscretionary(trigger))
+      : triggersSet
+        ? triggers.length > 0
+        : policy.mode !== 'band' || triggers.length > 0;
+  const plannedWeight = new Map(targetBySymbol);
+  if (policy.mode === 'band' && policy.bandTarget === 'edge') {
+    for (const row of before.rows) {
+      const width = bandWidth(policy, row.symbol, row.targetWeight);
+      if (outOfBand.has(row.symbol) && width !== null && Math.abs(row.drift) > width) {
+        plannedWeight.set(row.symbol, row.targetWeight + Math.sign(row.drift) * width);
+      }
+    }
+  }
 
   let legs: Leg[] = [];
   if (shouldTrade) {
@@ -197,8 +255,9 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
     legs = solve(
       accounts,
       tradable,
+      sides,
       price,
-      targetBySymbol,
+      plannedWeight,
       before,
       totalValue,
       policy,
@@ -210,18 +269,94 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
     legs = repairCash(legs, accounts, price, policy);
   }
 
-  return report({
-    portfolio,
-    asOf: request.asOf,
-    accounts,
-    price,
-    before,
-    triggers,
-    outOfBand,
-    legs,
-    shouldTrade,
-    bandsSet,
+  const reportOf = (chosen: readonly Leg[]): RebalancePlan =>
+    report({
+      portfolio,
+      asOf: request.asOf,
+      accounts,
+      price,
+      before,
+      triggers,
+      holds,
+      outOfBand,
+      legs: chosen,
+      shouldTrade,
+      bandsSet: triggersSet,
+    });
+  const plan = reportOf(legs);
+  const benefitCost = policy.benefitCost;
+  if (
+    benefitCost === null ||
+    plan.orders.length === 0 ||
+    obligationsOnly ||
+    triggers.some((t) => !isDiscretionary(t))
+  ) {
+    return plan;
+  }
+  // The drift the orders remove, in dollars of one-way drift, valued at the policy's rate.
+  const removed = Math.max(0, plan.drift.portfolioDrift - plan.after.portfolioDrift) * totalValue.toNumber();
+  const benefit = (removed * benefitCost.driftCostBps) / 10_000;
+  const cost = Number(plan.costs.total);
+  if (benefit >= benefitCost.minRatio * cost) return plan;
+  holds.push({
+    kind: 'benefit-below-cost',
+    driftRemoved: removed.toFixed(2),
+    benefit: benefit.toFixed(2),
+    cost: cost.toFixed(2),
+    minRatio: benefitCost.minRatio,
   });
+  return reportOf([]);
+}
+
+/** Which sides a plan may trade. */
+type TradeSides = 'both' | 'buy' | 'sell';
+
+/** Why a plan holds back from trading although a trigger fired. */
+export type PlanHold =
+  | {
+      /** Band and calendar triggers wait until `until` (lastRebalance + cooldownDays). */
+      readonly kind: 'cooldown';
+      readonly lastRebalance: string;
+      readonly cooldownDays: number;
+      readonly until: string;
+      readonly heldBack: readonly Trigger['kind'][];
+    }
+  | {
+      /** The orders' expected benefit (drift removed, valued at driftCostBps) is below minRatio x their cost. */
+      readonly kind: 'benefit-below-cost';
+      /** Money, two decimals. */
+      readonly driftRemoved: string;
+      readonly benefit: string;
+      readonly cost: string;
+      readonly minRatio: number;
+    };
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Partial mode: the `count` tradable symbols with the largest absolute drift (ties by symbol). */
+function largestDrifts(
+  before: DriftReport,
+  symbols: readonly string[],
+  halted: ReadonlySet<string>,
+  count: number,
+): string[] {
+  const drift = new Map(before.rows.map((row) => [row.symbol, Math.abs(row.drift)]));
+  return symbols
+    .filter((symbol) => !halted.has(symbol))
+    .sort((a, b) => (drift.get(b) ?? 0) - (drift.get(a) ?? 0) || (a < b ? -1 : 1))
+    .slice(0, count)
+    .sort();
+}
+
+/** The narrowest band of a symbol as a weight: `min(absolute, relative × target)` of those set. */
+function bandWidth(policy: PortfolioFile['policy'], symbol: string, target: number): number | null {
+  const { absolute, relative } = policy.bands.symbols[symbol] ?? policy.bands;
+  const widths = [absolute, relative === null ? null : relative * target].filter(
+    (width): width is number => width !== null,
+  );
+  return widths.length === 0 ? null : Math.min(...widths);
 }
 
 /** Accounts that start below their cash buffer must trade (sell) whatever the bands say. */
@@ -332,6 +467,7 @@ function assertBuffersReachable(
 function solve(
   accounts: readonly AccountState[],
   tradable: readonly string[],
+  sides: TradeSides,
   price: ReadonlyMap<string, Decimal>,
   targetBySymbol: ReadonlyMap<string, number>,
   before: DriftReport,
@@ -355,6 +491,8 @@ function solve(
   const legVariables: { name: string; accountIndex: number; symbol: string; side: 'buy' | 'sell' }[] = [];
   const perSymbol = new Map<string, LpTerm[]>();
   const perAccount = new Map<number, LpTerm[]>();
+  /** Household cash movement of every leg: sales in, buys, spread and commissions out. */
+  const cashMovement: LpTerm[] = [];
   const turnover: LpTerm[] = [];
 
   accounts.forEach((account, a) => {
@@ -365,15 +503,15 @@ function solve(
       // For fractional shares the minimum is raised by one grid step's value, so that rounding the
       // solver's quantity to the grid cannot take a trade below the policy minimum.
       const effectiveMin = minTrade > 0 && !whole ? minTrade + p * 10 ** -FRACTIONAL_DIGITS : minTrade;
-      const sides: { side: 'buy' | 'sell'; upper: number }[] = [];
-      if (!doNotBuy.has(symbol)) {
+      const legs: { side: 'buy' | 'sell'; upper: number }[] = [];
+      if (!doNotBuy.has(symbol) && sides !== 'sell') {
         const upper = Math.max(account.value.toNumber(), 0) / p;
-        sides.push({ side: 'buy', upper: whole ? Math.floor(upper) : upper });
+        legs.push({ side: 'buy', upper: whole ? Math.floor(upper) : upper });
       }
-      if (!doNotSell.has(symbol) && held.gt(0)) {
-        sides.push({ side: 'sell', upper: whole ? held.floor().toNumber() : held.toNumber() });
+      if (!doNotSell.has(symbol) && held.gt(0) && sides !== 'buy') {
+        legs.push({ side: 'sell', upper: whole ? held.floor().toNumber() : held.toNumber() });
       }
-      for (const { side, upper } of sides) {
+      for (const { side, upper } of legs) {
         if (upper <= 0 || upper * p < effectiveMin) continue;
         const name = `${side === 'buy' ? 'b' : 's'}_${a}_${si}`;
         variables.push({
@@ -388,6 +526,10 @@ function solve(
         const cashPerShare =
           side === 'buy' ? -p * (1 + sigma - beta * sigma) : p * (1 - sigma + beta * sigma);
         push(perAccount, a, { variable: name, coefficient: cashPerShare });
+        cashMovement.push({
+          variable: name,
+          coefficient: side === 'buy' ? -p * (1 + sigma) : p * (1 - sigma),
+        });
         turnover.push({ variable: name, coefficient: p });
         if (needsSwitch) {
           const switchName = `y${name}`;
@@ -412,7 +554,10 @@ function solve(
               rhs: 0,
             });
           }
-          if (kappa > 0) push(perAccount, a, { variable: switchName, coefficient: -kappa * (1 - beta) });
+          if (kappa > 0) {
+            push(perAccount, a, { variable: switchName, coefficient: -kappa * (1 - beta) });
+            cashMovement.push({ variable: switchName, coefficient: -kappa });
+          }
         }
       }
     });
@@ -437,6 +582,24 @@ function solve(
       terms: [...terms, { variable: `dp_${si}`, coefficient: -1 }, { variable: `dm_${si}`, coefficient: 1 }],
       sense: '=',
       rhs: gap,
+    });
+  }
+  // In a one-way plan (a withdrawal raised selling only, a deposit invested buying only) cash is a
+  // holding too: its distance from its target (1 − Σ targets, usually 0) counts like any symbol's, so
+  // that the plan sells what the withdrawal needs and no more instead of parking the proceeds of every
+  // overweight holding in cash. Two-way plans leave it out: band and partial modes trade only some
+  // symbols, whose sales must be free to land in cash; in full mode every dollar not in a symbol is
+  // cash anyway.
+  if (sides !== 'both' && cashMovement.length > 0) {
+    const cashTarget = Math.max(0, 1 - sumOf([...targetBySymbol.values()])) * V;
+    const cashNow = accounts.reduce((sum, account) => sum + account.cash.toNumber(), 0);
+    variables.push({ name: 'cp', kind: 'continuous', lower: 0, upper: Infinity, cost: 1 });
+    variables.push({ name: 'cm', kind: 'continuous', lower: 0, upper: Infinity, cost: 1 });
+    constraints.push({
+      name: 'cashdev',
+      terms: [...cashMovement, { variable: 'cp', coefficient: -1 }, { variable: 'cm', coefficient: 1 }],
+      sense: '=',
+      rhs: cashTarget - cashNow,
     });
   }
   for (const [a, terms] of perAccount) {
@@ -603,6 +766,7 @@ function report(input: {
   price: ReadonlyMap<string, Decimal>;
   before: DriftReport;
   triggers: readonly Trigger[];
+  holds: readonly PlanHold[];
   outOfBand: ReadonlySet<string>;
   legs: readonly Leg[];
   shouldTrade: boolean;
@@ -679,6 +843,22 @@ function report(input: {
       portfolioDrift: before.portfolioDrift,
     },
     triggers,
+    holds: input.holds,
+    sleeves: input.portfolio.sleeves.map((sleeve) => {
+      const members = new Set(sleeve.symbols);
+      const inSleeve = <R extends { readonly symbol: string }>(rows: readonly R[]): R[] =>
+        rows.filter((row) => members.has(row.symbol));
+      const currentWeight = sumOf(inSleeve(before.rows).map((row) => row.currentWeight));
+      const targetWeight = sumOf(inSleeve(before.rows).map((row) => row.targetWeight));
+      return {
+        sleeve: sleeve.name,
+        symbols: sleeve.symbols,
+        currentWeight,
+        targetWeight,
+        drift: currentWeight - targetWeight,
+        afterWeight: sumOf(inSleeve(after.rows).map((row) => row.currentWeight)),
+      };
+    }),
     orders,
     after: {
       total: after.totalValue,
@@ -750,8 +930,20 @@ function explain(
       lines.push(
         trigger.relativeDrift === null
           ? `${trigger.symbol} is held (${pct(trigger.currentWeight)}) without a target, beyond any relative band.`
-          : `${trigger.symbol} is ${pct(Math.abs(trigger.relativeDrift))} of its target ${trigger.relativeDrift > 0 ? 'over' : 'under'} ` +
-              `it, beyond the ${pct(trigger.band)} relative band.`,
+          : `${trigger.symbol} is ${pct(Math.abs(trigger.relativeDrift))} ${trigger.relativeDrift > 0 ? 'above' : 'below'} ` +
+              `its target in relative terms, beyond the ${pct(trigger.band)} relative band.`,
+      );
+    } else if (trigger.kind === 'sleeve-band') {
+      lines.push(
+        `Sleeve ${trigger.sleeve} (${trigger.symbols.join(', ')}) is at ${pct(trigger.currentWeight)} against ` +
+          `${pct(trigger.targetWeight)}, beyond its ${pct(trigger.band.width)} ${trigger.band.kind} band.`,
+      );
+    } else if (trigger.kind === 'calendar') {
+      lines.push(
+        `The ${trigger.frequency} rebalance scheduled for ${trigger.scheduled} is due ` +
+          (trigger.lastRebalance === null
+            ? '(no earlier rebalance is recorded).'
+            : `(the last rebalance was on ${trigger.lastRebalance}).`),
       );
     } else if (trigger.kind === 'cash-buffer') {
       lines.push(
@@ -765,6 +957,15 @@ function explain(
           : `A withdrawal of ${money(amount.negated())} from ${trigger.account} is raised by the plan.`,
       );
     }
+  }
+  for (const hold of plan.holds) {
+    lines.push(
+      hold.kind === 'cooldown'
+        ? `A cooldown of ${hold.cooldownDays} day(s) after the rebalance of ${hold.lastRebalance} holds back ` +
+            `the ${[...new Set(hold.heldBack)].join(', ')} trigger(s) until ${hold.until}.`
+        : `The orders would remove ${hold.driftRemoved} of drift, worth ${hold.benefit} at the policy's rate, ` +
+            `less than ${hold.minRatio} times their cost of ${hold.cost}: the plan does not trade.`,
+    );
   }
   if (!input.shouldTrade) {
     lines.push(
@@ -827,6 +1028,10 @@ function explain(
     }
   }
   return lines;
+}
+
+function sumOf(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

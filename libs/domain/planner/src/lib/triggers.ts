@@ -1,4 +1,10 @@
-import { BAND_TOLERANCE, type DriftReport, type PortfolioPolicy } from '@ballast/domain-portfolio';
+import {
+  BAND_TOLERANCE,
+  type CalendarPolicy,
+  type DriftReport,
+  type PortfolioPolicy,
+  type Sleeve,
+} from '@ballast/domain-portfolio';
 
 /** A holding's weight is further from its target than the absolute band allows. */
 export interface AbsoluteBandTrigger {
@@ -40,7 +46,40 @@ export interface CashBufferTrigger {
   readonly required: string;
 }
 
-export type Trigger = AbsoluteBandTrigger | RelativeBandTrigger | CashFlowTrigger | CashBufferTrigger;
+/** A sleeve's weight (the sum of its symbols') is outside the sleeve's band. */
+export interface SleeveBandTrigger {
+  readonly kind: 'sleeve-band';
+  readonly sleeve: string;
+  readonly symbols: readonly string[];
+  readonly currentWeight: number;
+  readonly targetWeight: number;
+  readonly drift: number;
+  /** Which band was exceeded, and its width (a weight for `absolute`, a fraction of the target for `relative`). */
+  readonly band: { readonly kind: 'absolute' | 'relative'; readonly width: number };
+}
+
+/** A scheduled rebalance date has come since the last rebalance. */
+export interface CalendarTrigger {
+  readonly kind: 'calendar';
+  readonly frequency: CalendarPolicy['frequency'];
+  readonly day: number;
+  /** The latest scheduled date on or before the as-of date. */
+  readonly scheduled: string;
+  readonly lastRebalance: string | null;
+}
+
+export type Trigger =
+  | AbsoluteBandTrigger
+  | RelativeBandTrigger
+  | SleeveBandTrigger
+  | CalendarTrigger
+  | CashFlowTrigger
+  | CashBufferTrigger;
+
+/** Triggers a cooldown holds back: the discretionary ones. Cash flows and buffers always go through. */
+export function isDiscretionary(trigger: Trigger): boolean {
+  return trigger.kind !== 'cash-flow' && trigger.kind !== 'cash-buffer';
+}
 
 /**
  * Which rebalancing triggers fire, each with the values that fired it, in a stable order (by
@@ -56,10 +95,15 @@ export type Trigger = AbsoluteBandTrigger | RelativeBandTrigger | CashFlowTrigge
  *
  * Comparisons carry {@link BAND_TOLERANCE} of slack, so a drift exactly at the band does not fire.
  */
-export function evaluateTriggers(report: DriftReport, policy: PortfolioPolicy): Trigger[] {
+export function evaluateTriggers(
+  report: DriftReport,
+  policy: PortfolioPolicy,
+  sleeves: readonly Sleeve[] = [],
+  asOf?: string,
+): Trigger[] {
   const fired: Trigger[] = [];
-  const { absolute, relative } = policy.bands;
   for (const row of report.rows) {
+    const { absolute, relative } = policy.bands.symbols[row.symbol] ?? policy.bands;
     if (absolute !== null && Math.abs(row.drift) > absolute + BAND_TOLERANCE) {
       fired.push({
         kind: 'absolute-band',
@@ -87,17 +131,90 @@ export function evaluateTriggers(report: DriftReport, policy: PortfolioPolicy): 
       }
     }
   }
+  fired.push(...sleeveTriggers(report, policy, sleeves));
+  if (policy.calendar !== null && asOf !== undefined) {
+    const scheduled = latestScheduledDate(policy.calendar, asOf);
+    if (policy.lastRebalance === null || policy.lastRebalance < scheduled) {
+      fired.push({
+        kind: 'calendar',
+        frequency: policy.calendar.frequency,
+        day: policy.calendar.day,
+        scheduled,
+        lastRebalance: policy.lastRebalance,
+      });
+    }
+  }
   if (!/^-?0*(\.0*)?$/.test(policy.cashFlow)) {
     fired.push({ kind: 'cash-flow', account: policy.cashFlowAccount, amount: policy.cashFlow });
   }
   return fired;
 }
 
-/** Symbols whose absolute or relative band fired: the ones band mode trades. */
+/**
+ * Sleeve bands: a sleeve with a band of its own (`policy.bands.sleeves`) fires when the sum of its
+ * symbols' weights is off the sum of their targets by more than that band; absolute first.
+ */
+function sleeveTriggers(report: DriftReport, policy: PortfolioPolicy, sleeves: readonly Sleeve[]): Trigger[] {
+  const bySymbol = new Map(report.rows.map((row) => [row.symbol, row]));
+  return sleeves.flatMap((sleeve): Trigger[] => {
+    const band = policy.bands.sleeves[sleeve.name];
+    if (band === undefined) return [];
+    const rows = sleeve.symbols.flatMap((symbol) => bySymbol.get(symbol) ?? []);
+    const currentWeight = rows.reduce((sum, row) => sum + row.currentWeight, 0);
+    const targetWeight = rows.reduce((sum, row) => sum + row.targetWeight, 0);
+    const drift = currentWeight - targetWeight;
+    const base = {
+      kind: 'sleeve-band' as const,
+      sleeve: sleeve.name,
+      symbols: sleeve.symbols,
+      currentWeight,
+      targetWeight,
+      drift,
+    };
+    if (band.absolute !== null && Math.abs(drift) > band.absolute + BAND_TOLERANCE) {
+      return [{ ...base, band: { kind: 'absolute', width: band.absolute } }];
+    }
+    const relativeOut =
+      targetWeight > 0
+        ? Math.abs(drift) / targetWeight > (band.relative ?? Infinity) + BAND_TOLERANCE
+        : currentWeight > BAND_TOLERANCE;
+    if (band.relative !== null && relativeOut) {
+      return [{ ...base, band: { kind: 'relative', width: band.relative } }];
+    }
+    return [];
+  });
+}
+
+/**
+ * The latest scheduled rebalance date on or before `asOf`: day `day` (or the month's last day) of
+ * every month, of January, April, July and October, or of January.
+ */
+export function latestScheduledDate(calendar: CalendarPolicy, asOf: string): string {
+  const step = calendar.frequency === 'monthly' ? 1 : calendar.frequency === 'quarterly' ? 3 : 12;
+  let year = Number(asOf.slice(0, 4));
+  let month = Number(asOf.slice(5, 7)); // 1-12
+  month -= (month - 1) % step; // first month of the period
+  for (;;) {
+    const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    const date = `${year}-${String(month).padStart(2, '0')}-${String(Math.min(calendar.day, lastDay)).padStart(2, '0')}`;
+    if (date <= asOf) return date;
+    month -= step;
+    if (month < 1) {
+      month += 12;
+      year -= 1;
+    }
+  }
+}
+
+/** Symbols whose own or sleeve band fired: the ones band mode trades. */
 export function outOfBandSymbols(triggers: readonly Trigger[]): Set<string> {
   return new Set(
     triggers.flatMap((trigger) =>
-      trigger.kind === 'cash-flow' || trigger.kind === 'cash-buffer' ? [] : [trigger.symbol],
+      trigger.kind === 'absolute-band' || trigger.kind === 'relative-band'
+        ? [trigger.symbol]
+        : trigger.kind === 'sleeve-band'
+          ? trigger.symbols
+          : [],
     ),
   );
 }

@@ -18,9 +18,51 @@ import { TARGET_SUM_TOLERANCE } from './targets';
 export const PORTFOLIO_ACCOUNT_TYPES = ['taxable', 'traditional', 'roth'] as const;
 export type PortfolioAccountType = (typeof PORTFOLIO_ACCOUNT_TYPES)[number];
 
-/** Planning modes implemented so far (the issue also names `cash-flow` and `partial`). */
-export const PLAN_MODES = ['full', 'band'] as const;
+/**
+ * Planning modes: `full` trades every holding toward its target; `band` only the holdings outside
+ * their bands (to the target or to the band's edge, `bandTarget`); `cash-flow` invests a deposit
+ * buying only, or raises a withdrawal selling only, reducing drift on the way; `partial` trades only
+ * the `partialSymbols` holdings with the largest absolute drift.
+ */
+export const PLAN_MODES = ['full', 'band', 'cash-flow', 'partial'] as const;
 export type PlanMode = (typeof PLAN_MODES)[number];
+
+/** Where band mode takes an out-of-band holding: back to its target, or just inside its band. */
+export const BAND_TARGETS = ['target', 'edge'] as const;
+export type BandTarget = (typeof BAND_TARGETS)[number];
+
+export const CALENDAR_FREQUENCIES = ['monthly', 'quarterly', 'annually'] as const;
+export type CalendarFrequency = (typeof CALENDAR_FREQUENCIES)[number];
+
+/** A rebalance scheduled every month, quarter (Jan, Apr, Jul, Oct) or year (January), on a day of the month. */
+export interface CalendarPolicy {
+  readonly frequency: CalendarFrequency;
+  /** 1-31; in a shorter month, its last day. */
+  readonly day: number;
+}
+
+/** Bands of one symbol or sleeve; a field left out inherits the policy-wide band, `null` switches it off. */
+export interface BandOverride {
+  readonly absolute: number | null;
+  readonly relative: number | null;
+}
+
+/**
+ * Policy fields of the tax engine (`lotMethod`, `taxRates`, `lossLimit`, `carryForward`, `harvest`,
+ * `identical`, `substitutes`, `gainsBudget`, `avoidShortTermDays`), kept as written: the tax library
+ * validates them, so that this model does not duplicate its rules.
+ */
+export const TAX_POLICY_FIELDS = [
+  'lotMethod',
+  'taxRates',
+  'lossLimit',
+  'carryForward',
+  'harvest',
+  'identical',
+  'substitutes',
+  'gainsBudget',
+  'avoidShortTermDays',
+] as const;
 
 export interface TaxLot {
   readonly symbol: string;
@@ -50,9 +92,33 @@ export interface PortfolioTransaction {
 }
 
 export interface PortfolioPolicy {
-  /** Absolute band as a weight (0.05 = 5 percentage points) and relative band as a fraction of the target. */
-  readonly bands: { readonly absolute: number | null; readonly relative: number | null };
+  /**
+   * Absolute band as a weight (0.05 = 5 percentage points) and relative band as a fraction of the
+   * target, policy-wide, with overrides per symbol and per sleeve (resolved: every field set).
+   */
+  readonly bands: {
+    readonly absolute: number | null;
+    readonly relative: number | null;
+    readonly symbols: Readonly<Record<string, BandOverride>>;
+    readonly sleeves: Readonly<Record<string, BandOverride>>;
+  };
   readonly mode: PlanMode;
+  /** Band mode only: back to the target (default) or to the nearest edge of the band. */
+  readonly bandTarget: BandTarget;
+  /** Partial mode only: how many of the largest drifts are traded (default 3). */
+  readonly partialSymbols: number;
+  /** Calendar trigger, or `null` for none. */
+  readonly calendar: CalendarPolicy | null;
+  /** Date of the last rebalance (`YYYY-MM-DD`), for the calendar and the cooldown; `null` if never. */
+  readonly lastRebalance: string | null;
+  /** Days after `lastRebalance` during which band and calendar triggers are held back (default 0). */
+  readonly cooldownDays: number;
+  /**
+   * "Only trade if the expected benefit beats the cost": the plan's orders are kept only when the
+   * drift they remove, valued at `driftCostBps` basis points per dollar of one-way drift, is worth at
+   * least `minRatio` times their cost. `null` switches the test off (default).
+   */
+  readonly benefitCost: { readonly driftCostBps: number; readonly minRatio: number } | null;
   readonly wholeShares: boolean;
   /** Canonical decimal string ≥ 0; trades worth less are not made. */
   readonly minTradeValue: string;
@@ -75,6 +141,15 @@ export interface PortfolioPolicy {
   readonly cashFlow: string;
   /** Account the cash flow goes into or comes out of; the first account unless given. */
   readonly cashFlowAccount: string;
+  /** The tax engine's fields ({@link TAX_POLICY_FIELDS}) as written, for `@ballast/domain-tax` to validate. */
+  readonly tax: Readonly<Record<string, unknown>>;
+}
+
+/** A named group of symbols whose weights are reported and banded together. */
+export interface Sleeve {
+  readonly name: string;
+  /** Sorted. */
+  readonly symbols: readonly string[];
 }
 
 export interface PortfolioFile {
@@ -84,6 +159,8 @@ export interface PortfolioFile {
   readonly transactions: readonly PortfolioTransaction[];
   /** Sorted by symbol; weights sum to 1 within {@link TARGET_SUM_TOLERANCE}. */
   readonly targets: readonly TargetWeight[];
+  /** Groups of symbols (asset class, sector, region), from `sleeves` or sleeve-form targets; may be empty. */
+  readonly sleeves: readonly Sleeve[];
   readonly policy: PortfolioPolicy;
 }
 
@@ -142,20 +219,31 @@ export function parsePortfolioFile(input: unknown): PortfolioFile {
   if (root === undefined) {
     throw new InvalidPortfolioFileError(issues);
   }
-  unknownFields(root, '', ['id', 'asOf', 'accounts', 'transactions', 'targets', 'policy'], issues);
+  unknownFields(root, '', ['id', 'asOf', 'accounts', 'transactions', 'targets', 'sleeves', 'policy'], issues);
   const id = nonEmptyString(root['id'], 'id', issues) ?? '';
   const asOf = root['asOf'] === undefined ? null : (date(root['asOf'], 'asOf', issues) ?? null);
 
   const accounts = parseAccounts(root['accounts'], issues);
   const accountIds = new Set(accounts.map((account) => account.id));
   const transactions = parseTransactions(root['transactions'], accountIds, issues);
-  const targets = parseTargets(root['targets'], issues);
+  const sleevesFromTargets: Sleeve[] = [];
+  const targets = parseTargets(root['targets'], issues, sleevesFromTargets);
+  const groups = parseSleeveGroups(root['sleeves'], issues);
+  if (groups.length > 0 && sleevesFromTargets.length > 0) {
+    issues.push({
+      path: 'sleeves',
+      code: 'invalid-value',
+      message: 'sleeves are already given in targets.sleeves; define them in one place',
+    });
+  }
+  const sleeves = sleevesFromTargets.length > 0 ? sleevesFromTargets : groups;
   const policy = parsePolicy(root['policy'], accounts[0]?.id ?? '', accountIds, issues);
+  checkSleeves(sleeves, Object.keys(policy.bands.sleeves), issues);
 
   if (issues.length > 0) {
     throw new InvalidPortfolioFileError(issues);
   }
-  return { id, asOf, accounts, transactions, targets, policy };
+  return { id, asOf, accounts, transactions, targets, sleeves, policy };
 }
 
 /**
@@ -259,10 +347,112 @@ function parseTransactions(
   });
 }
 
-/** Targets as `{ "SPY": 0.6 }` (the file's form) or `[{ "symbol": "SPY", "weight": 0.6 }]` (the contract's). */
-function parseTargets(value: unknown, issues: Issues): TargetWeight[] {
+/**
+ * Targets in sleeve form, `{ "sleeves": { "equity": { "weight": 0.6, "symbols": { "SPY": 0.7, "EFA": 0.3 } } } }`:
+ * each symbol's target is its sleeve's weight times its share of the sleeve (shares sum to 1).
+ */
+function sleeveTargetEntries(
+  value: unknown,
+  sleeves: Sleeve[],
+  issues: Issues,
+): { symbol: unknown; weight: unknown; path: string }[] {
+  const map = object(value, 'targets.sleeves', issues) ?? {};
+  return Object.entries(map).flatMap(([name, raw]) => {
+    const path = `targets.sleeves.${name}`;
+    const sleeve = object(raw, path, issues);
+    if (sleeve === undefined) return [];
+    unknownFields(sleeve, path, ['weight', 'symbols'], issues);
+    const weight = fraction(sleeve['weight'], `${path}.weight`, { min: 0, max: 1 }, issues);
+    const shares = object(sleeve['symbols'], `${path}.symbols`, issues) ?? {};
+    const entries = Object.entries(shares).map(([key, share]) => {
+      const sharePath = `${path}.symbols.${key}`;
+      const parsedShare = fraction(share, sharePath, { min: 0, max: 1 }, issues);
+      return { symbol: key, weight: (weight ?? 0) * (parsedShare ?? 0), path: sharePath, share: parsedShare };
+    });
+    if (entries.length === 0) {
+      issues.push({
+        path: `${path}.symbols`,
+        code: 'required',
+        message: 'a sleeve holds at least one symbol',
+      });
+    }
+    const shareSum = sumFloats(entries.map((entry) => entry.share ?? 0));
+    if (
+      entries.every((entry) => entry.share !== undefined) &&
+      Math.abs(shareSum - 1) > TARGET_SUM_TOLERANCE
+    ) {
+      issues.push({
+        path: `${path}.symbols`,
+        code: 'weights-sum',
+        message: `shares of a sleeve must sum to 1 (within ${TARGET_SUM_TOLERANCE}), they sum to ${shareSum}`,
+      });
+    }
+    sleeves.push({
+      name,
+      symbols: entries.map((entry) => entry.symbol.trim().toUpperCase()).sort(compareSymbols),
+    });
+    return entries.map(({ symbol: key, weight: w, path: entryPath }) => ({
+      symbol: key,
+      weight: w,
+      path: entryPath,
+    }));
+  });
+}
+
+/** The grouping form, `{ "equity": ["SPY", "EFA"], "bonds": ["TLT"] }`, for reporting and sleeve bands. */
+function parseSleeveGroups(value: unknown, issues: Issues): Sleeve[] {
+  if (value === undefined) return [];
+  const map = object(value, 'sleeves', issues) ?? {};
+  return Object.entries(map).map(([name, symbols]) => ({
+    name,
+    symbols: symbolList(symbols, `sleeves.${name}`, issues),
+  }));
+}
+
+/** Every symbol in at most one sleeve; sleeve bands name known sleeves. */
+function checkSleeves(sleeves: readonly Sleeve[], bandSleeves: readonly string[], issues: Issues): void {
+  const owner = new Map<string, string>();
+  for (const sleeve of sleeves) {
+    for (const member of sleeve.symbols) {
+      const first = owner.get(member);
+      if (first !== undefined) {
+        issues.push({
+          path: `sleeves.${sleeve.name}`,
+          code: 'duplicate-symbol',
+          message: `${member} is already in sleeve "${first}"; a symbol belongs to one sleeve`,
+        });
+      }
+      owner.set(member, sleeve.name);
+    }
+  }
+  const names = new Set(sleeves.map((sleeve) => sleeve.name));
+  for (const name of bandSleeves) {
+    if (!names.has(name)) {
+      issues.push({
+        path: `policy.bands.sleeves.${name}`,
+        code: 'invalid-value',
+        message:
+          names.size === 0
+            ? `no sleeve "${name}": the file defines no sleeves`
+            : `no sleeve "${name}"; sleeves are ${[...names].join(', ')}`,
+      });
+    }
+  }
+}
+
+/**
+ * Targets as `{ "SPY": 0.6 }` (the file's form), `[{ "symbol": "SPY", "weight": 0.6 }]` (the
+ * contract's) or `{ "sleeves": { ... } }` (see {@link sleeveTargetEntries}), which also fills `sleeves`.
+ */
+function parseTargets(value: unknown, issues: Issues, sleeves: Sleeve[] = []): TargetWeight[] {
   let entries: { symbol: unknown; weight: unknown; path: string }[];
-  if (Array.isArray(value)) {
+  const sleeveForm =
+    typeof value === 'object' && value !== null && !Array.isArray(value) && 'sleeves' in value;
+  if (sleeveForm) {
+    const { sleeves: sleeveMap, ...rest } = value as Json;
+    unknownFields(rest, 'targets', ['sleeves'], issues);
+    entries = sleeveTargetEntries(sleeveMap, sleeves, issues);
+  } else if (Array.isArray(value)) {
     entries = value.map((raw: unknown, index) => {
       const path = `targets[${index}]`;
       const entry = object(raw, path, issues) ?? {};
@@ -352,11 +542,41 @@ function parsePolicy(
       'restrictions',
       'cashFlow',
       'cashFlowAccount',
+      'bandTarget',
+      'partialSymbols',
+      'calendar',
+      'lastRebalance',
+      'cooldownDays',
+      'benefitCost',
+      ...TAX_POLICY_FIELDS,
     ],
     issues,
   );
   const bands = object(policy['bands'] ?? {}, 'policy.bands', issues) ?? {};
-  unknownFields(bands, 'policy.bands', ['absolute', 'relative'], issues);
+  unknownFields(bands, 'policy.bands', ['absolute', 'relative', 'symbols', 'sleeves'], issues);
+  const absolute = optionalFraction(bands['absolute'], 'policy.bands.absolute', issues);
+  const relative = optionalFraction(bands['relative'], 'policy.bands.relative', issues);
+  const overrides = (field: 'symbols' | 'sleeves'): Record<string, BandOverride> => {
+    const path = `policy.bands.${field}`;
+    const map = object(bands[field] ?? {}, path, issues) ?? {};
+    const out: Record<string, BandOverride> = {};
+    for (const [key, raw] of Object.entries(map)) {
+      const name = field === 'symbols' ? (symbol(key, `${path}.${key}`, issues) ?? key) : key;
+      const entry = object(raw, `${path}.${key}`, issues) ?? {};
+      unknownFields(entry, `${path}.${key}`, ['absolute', 'relative'], issues);
+      out[name] = {
+        absolute:
+          entry['absolute'] === undefined
+            ? absolute
+            : optionalFraction(entry['absolute'], `${path}.${key}.absolute`, issues),
+        relative:
+          entry['relative'] === undefined
+            ? relative
+            : optionalFraction(entry['relative'], `${path}.${key}.relative`, issues),
+      };
+    }
+    return out;
+  };
   const costs = object(policy['costs'] ?? {}, 'policy.costs', issues) ?? {};
   unknownFields(costs, 'policy.costs', ['commission', 'spreadBps'], issues);
   const restrictions = object(policy['restrictions'] ?? {}, 'policy.restrictions', issues) ?? {};
@@ -383,11 +603,18 @@ function parsePolicy(
           issues,
         ) ?? null);
   return {
-    bands: {
-      absolute: optionalFraction(bands['absolute'], 'policy.bands.absolute', issues),
-      relative: optionalFraction(bands['relative'], 'policy.bands.relative', issues),
-    },
+    bands: { absolute, relative, symbols: overrides('symbols'), sleeves: overrides('sleeves') },
     mode: oneOf(policy['mode'] ?? 'full', 'policy.mode', PLAN_MODES, issues) ?? 'full',
+    bandTarget:
+      oneOf(policy['bandTarget'] ?? 'target', 'policy.bandTarget', BAND_TARGETS, issues) ?? 'target',
+    partialSymbols: positiveInteger(policy['partialSymbols'] ?? 3, 'policy.partialSymbols', issues) ?? 3,
+    calendar: parseCalendar(policy['calendar'], issues),
+    lastRebalance:
+      policy['lastRebalance'] === undefined || policy['lastRebalance'] === null
+        ? null
+        : (date(policy['lastRebalance'], 'policy.lastRebalance', issues) ?? null),
+    cooldownDays: nonNegativeInteger(policy['cooldownDays'] ?? 0, 'policy.cooldownDays', issues) ?? 0,
+    benefitCost: parseBenefitCost(policy['benefitCost'], issues),
     wholeShares: boolean(policy['wholeShares'] ?? true, 'policy.wholeShares', issues) ?? true,
     minTradeValue:
       decimal(policy['minTradeValue'] ?? '0', 'policy.minTradeValue', 'non-negative', issues) ?? '0',
@@ -417,7 +644,68 @@ function parsePolicy(
     },
     cashFlow: decimal(policy['cashFlow'] ?? '0', 'policy.cashFlow', 'any', issues) ?? '0',
     cashFlowAccount,
+    tax: Object.fromEntries(
+      TAX_POLICY_FIELDS.filter((field) => policy[field] !== undefined).map((field) => [field, policy[field]]),
+    ),
   };
+}
+
+function parseCalendar(value: unknown, issues: Issues): CalendarPolicy | null {
+  if (value === undefined || value === null) return null;
+  const calendar = object(value, 'policy.calendar', issues);
+  if (calendar === undefined) return null;
+  unknownFields(calendar, 'policy.calendar', ['frequency', 'day'], issues);
+  const frequency = oneOf(calendar['frequency'], 'policy.calendar.frequency', CALENDAR_FREQUENCIES, issues);
+  const day = positiveInteger(calendar['day'] ?? 1, 'policy.calendar.day', issues);
+  if (day !== undefined && day > 31) {
+    issues.push({
+      path: 'policy.calendar.day',
+      code: 'invalid-value',
+      message: `must be 1 to 31, got ${day}`,
+    });
+    return null;
+  }
+  return frequency === undefined || day === undefined ? null : { frequency, day };
+}
+
+function parseBenefitCost(value: unknown, issues: Issues): PortfolioPolicy['benefitCost'] {
+  if (value === undefined || value === null) return null;
+  const entry = object(value, 'policy.benefitCost', issues);
+  if (entry === undefined) return null;
+  unknownFields(entry, 'policy.benefitCost', ['driftCostBps', 'minRatio'], issues);
+  const driftCostBps = fraction(
+    entry['driftCostBps'],
+    'policy.benefitCost.driftCostBps',
+    { min: 0, max: 10_000, minExclusive: true },
+    issues,
+  );
+  const minRatio = fraction(
+    entry['minRatio'] ?? 1,
+    'policy.benefitCost.minRatio',
+    { min: 0, max: 1_000_000 },
+    issues,
+  );
+  return driftCostBps === undefined || minRatio === undefined ? null : { driftCostBps, minRatio };
+}
+
+function positiveInteger(value: unknown, path: string, issues: Issues): number | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value;
+  issues.push({
+    path,
+    code: typeof value === 'number' ? 'invalid-value' : 'wrong-type',
+    message: `expected a whole number of at least 1, got ${describe(value)}`,
+  });
+  return undefined;
+}
+
+function nonNegativeInteger(value: unknown, path: string, issues: Issues): number | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  issues.push({
+    path,
+    code: typeof value === 'number' ? 'invalid-value' : 'wrong-type',
+    message: `expected a whole number of at least 0, got ${describe(value)}`,
+  });
+  return undefined;
 }
 
 function object(value: unknown, path: string, issues: Issues): Json | undefined {

@@ -17,7 +17,9 @@ describe('the example household of issue 3 on 2016-06-30', () => {
     );
     // 120 SPY at 209.47999572753906 + 2500 + 100 of cash.
     expect(plan.value.total).toBe('27737.5994873046872');
-    expect(plan.triggers.map((t) => `${t.kind} ${'symbol' in t ? t.symbol : t.account}`)).toEqual([
+    expect(
+      plan.triggers.map((t) => `${t.kind} ${'symbol' in t ? t.symbol : 'account' in t ? t.account : ''}`),
+    ).toEqual([
       'absolute-band EFA',
       'relative-band EFA',
       'absolute-band SPY',
