@@ -90,11 +90,3 @@ export {
   newMoneyTargets,
   suggestAssetLocation,
 } from './lib/asset-location';
-export {
-  estimateSaleTax,
-  gainsBudgetRemaining,
-  type SaleTaxEstimate,
-  type SaleTaxInput,
-  type SaleTaxSegment,
-  saleTaxSegments,
-} from './lib/sale-tax';

@@ -35,6 +35,9 @@ function withSmith(change: (document: Record<string, unknown>) => void): string 
   return JSON.stringify(document);
 }
 
+// Each run loads HiGHS and solves a MIP: about half a second alone, several when the machine is busy.
+jest.setTimeout(60_000);
+
 describe('ballast plan', () => {
   it('answers the example household of issue 3 with the whole-share optimum, sells first, as one JSON document', async () => {
     const run = await ballast([
@@ -93,6 +96,41 @@ describe('ballast plan', () => {
     ]);
     expect(fromYaml.code).toBe(0);
     expect(fromYaml.stdout).toBe(fromJson.stdout);
+  });
+
+  it("answers the README's YAML example: sleeves, band mode to the edge, a deposit into the Roth", async () => {
+    const run = await ballast([
+      'plan',
+      '--portfolio',
+      path.join(examples, 'jones.yaml'),
+      '--prices',
+      etfPrices,
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    const plan = JSON.parse(run.stdout) as PlanJson & {
+      after: { weights: { symbol: string; weight: number; targetWeight: number }[] };
+      sleeves: { sleeve: string }[];
+    };
+    expect(plan.orders.map((o) => `${o.account} ${o.side} ${o.quantity} ${o.symbol}`)).toEqual([
+      'joint-taxable sell 18 SPY',
+      'joint-taxable buy 81 EEM',
+      'joint-taxable buy 9 EFA',
+      'joint-taxable buy 14 IEF',
+      'roth buy 3 EFA',
+      'roth buy 25 TLT',
+    ]);
+    const after = new Map(plan.after.weights.map((w) => [w.symbol, w.weight]));
+    // To the edge of the narrower band, min(5 points, 25% of the target), within one share:
+    // SPY 45% + 5 = 50%, EEM 10% - 2.5 = 7.5%, TLT 15% - 3.75 = 11.25%.
+    expect(after.get('SPY')).toBeCloseTo(0.5, 2);
+    expect(after.get('EEM')).toBeCloseTo(0.075, 2);
+    expect(after.get('TLT')).toBeCloseTo(0.1125, 2);
+    // IEF is inside its own bands but in the bonds sleeve, whose 4-point band fired: back to target.
+    expect(after.get('IEF')).toBeCloseTo(0.15, 2);
+    expect(plan.sleeves.map((s) => s.sleeve)).toEqual(['us-equity', 'intl-equity', 'bonds']);
+    // The rollover IRA has 350 of cash, not enough for a 100 minimum trade after its buffer: untouched.
+    expect(plan.orders.some((o) => o.account === 'rollover-ira')).toBe(false);
   });
 
   it('prints readable tables without --json', async () => {

@@ -83,7 +83,9 @@ export function planDocument(plan: RebalancePlan, pricesDate: string): Record<st
         outOfBand: row.outOfBand,
       })),
     },
+    sleeves: plan.sleeves,
     triggers: plan.triggers,
+    holds: plan.holds,
     orders: plan.orders,
     after: plan.after,
     costs: plan.costs,
@@ -116,6 +118,22 @@ function planText(plan: RebalancePlan, pricesDate: string): string {
       ]),
       ['left', 'right', 'right', 'right', 'left'],
     )}`,
+    ...(plan.sleeves.length === 0
+      ? []
+      : [
+          `Sleeves\n${formatTable(
+            ['sleeve', 'symbols', 'current', 'target', 'drift', 'after'],
+            plan.sleeves.map((s) => [
+              s.sleeve,
+              s.symbols.join(' '),
+              pct(s.currentWeight),
+              pct(s.targetWeight),
+              pct(s.drift),
+              pct(s.afterWeight),
+            ]),
+            ['left', 'left', 'right', 'right', 'right', 'right'],
+          )}`,
+        ]),
     plan.orders.length === 0
       ? 'Orders\n(none)\n'
       : `Orders\n${formatTable(
