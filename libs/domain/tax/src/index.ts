@@ -90,3 +90,11 @@ export {
   newMoneyTargets,
   suggestAssetLocation,
 } from './lib/asset-location';
+export {
+  estimateSaleTax,
+  gainsBudgetRemaining,
+  type SaleTaxEstimate,
+  type SaleTaxInput,
+  type SaleTaxSegment,
+  saleTaxSegments,
+} from './lib/sale-tax';
