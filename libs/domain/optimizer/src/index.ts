@@ -70,3 +70,16 @@ export {
   relativeViews,
   solveLinear,
 } from './lib/black-litterman';
+export {
+  findConflictingConstraints,
+  type GeneralQp,
+  type HighsLike,
+  type LinearRow,
+  solveGeneralQp,
+} from './lib/general-qp';
+export {
+  type ConstrainedObjective,
+  needsGeneralSolver,
+  optimizeWithConstraints,
+  type PortfolioConstraints,
+} from './lib/constrained';

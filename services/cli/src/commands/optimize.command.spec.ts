@@ -296,6 +296,86 @@ describe('ballast optimize on stock_prices.csv', () => {
   });
 });
 
+describe('ballast optimize with --constraints', () => {
+  const equal = Object.fromEntries(
+    'GOOG AAPL FB BABA AMZN GE AMD WMT BAC GM T UAA SHLD XOM RRC BBY MA PFE JPM SBUX'
+      .split(' ')
+      .map((s) => [s, 0.05]),
+  );
+
+  it('matches test_min_volatility_tx_costs_L2_reg (test_efficient_frontier.py @4d3c878)', async () => {
+    const constraints = file('tx.json', JSON.stringify({ currentWeights: equal, transactionCost: 0.001 }));
+    const report = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'min-volatility',
+      '--expected-returns',
+      'arithmetic',
+      '--l2-gamma',
+      '1',
+      '--constraints',
+      constraints,
+    );
+    expect(report.diagnostics.solver).toBe('highs-qp');
+    expectTuple(report, [0.2316565265271545, 0.1959773703677164, 1.0800049318450338]);
+  });
+
+  it('holds sector bounds (test_max_sharpe_sector_constraints_auto) and names a conflict', async () => {
+    const groups = {
+      GOOG: 'tech',
+      AAPL: 'tech',
+      FB: 'tech',
+      AMZN: 'tech',
+      BABA: 'tech',
+      GE: 'utility',
+      AMD: 'tech',
+      WMT: 'retail',
+      BAC: 'fig',
+      GM: 'auto',
+      T: 'auto',
+      UAA: 'airline',
+      SHLD: 'retail',
+      XOM: 'energy',
+      RRC: 'energy',
+      BBY: 'retail',
+      MA: 'fig',
+      PFE: 'pharma',
+      JPM: 'fig',
+      SBUX: 'retail',
+    };
+    const groupBounds = {
+      tech: [null, 0.2],
+      utility: [0.01, 0.1],
+      retail: [null, 0.2],
+      fig: [0.02, 0.4],
+      airline: [0.01, 0.05],
+      energy: [null, 0.2],
+    };
+    const constraints = file('sectors.json', JSON.stringify({ groups, groupBounds }));
+    const report = await json('--prices', fixture, '--objective', 'max-sharpe', '--constraints', constraints);
+    const total = (sector: string): number =>
+      Object.entries(report.weights).reduce(
+        (a, [s, w]) => a + (groups[s as keyof typeof groups] === sector ? w : 0),
+        0,
+      );
+    expect(total('tech')).toBeLessThanOrEqual(0.2 + 1e-9);
+    expect(total('fig')).toBeGreaterThanOrEqual(0.02 - 1e-9);
+    expect(total('airline')).toBeLessThanOrEqual(0.05 + 1e-9);
+    expect(Math.abs(sum(report.weights) - 1)).toBeLessThan(1e-9);
+
+    const conflict = file(
+      'conflict.json',
+      JSON.stringify({ groups, groupBounds: { tech: [0.7, null], energy: [0.4, null] } }),
+    );
+    const r = await run('--prices', fixture, '--objective', 'min-volatility', '--constraints', conflict);
+    expect([r.code, r.stderr]).toEqual([
+      1,
+      'ballast optimize: InfeasibleConstraintsError: infeasible constraints: the weight bounds + weights sum to 1 + group tech in [0.7, Infinity] + group energy in [0.4, Infinity] cannot hold together\n',
+    ]);
+  });
+});
+
 describe('ballast optimize black-litterman', () => {
   // tests/test_black_litterman.py @0f1931a2 test_bl_market_prior: market prior from the caps of
   // tests/utilities_for_tests.py get_market_caps at δ implied by SPY (market_implied_risk_aversion),

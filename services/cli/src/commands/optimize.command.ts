@@ -13,6 +13,7 @@ import {
   type SeriesMatrix,
 } from '@ballast/domain-optimizer';
 import { type Command, Option } from 'commander';
+import highsLoader from 'highs';
 import { z } from 'zod';
 import { type CliContext, CliUsageError, readInputFile, writeJson } from '../cli-context';
 import { parseDateOption, parseNumberOption, parseSymbolList } from '../inputs/prices-file';
@@ -47,10 +48,19 @@ interface OptimizeOptions {
 
 const FALLBACK_STEPS: readonly string[] = [...OBJECTIVES, 'previous-weights'];
 
-/** `--constraints FILE`: per-asset bounds and current weights (for the previous-weights fallback). */
+/**
+ * `--constraints FILE`: per-asset bounds, group map and group bounds, current weights (turnover,
+ * transaction cost, previous-weights fallback), benchmark weights and a tracking-error limit.
+ */
 const constraintsSchema = z.strictObject({
   bounds: z.record(z.string(), z.tuple([z.number(), z.number()])).optional(),
+  groups: z.record(z.string(), z.string()).optional(),
+  groupBounds: z.record(z.string(), z.tuple([z.number().nullable(), z.number().nullable()])).optional(),
   currentWeights: z.record(z.string(), z.number()).optional(),
+  transactionCost: z.number().nonnegative().optional(),
+  turnoverLimit: z.number().nonnegative().optional(),
+  benchmarkWeights: z.record(z.string(), z.number()).optional(),
+  maxTrackingError: z.number().positive().optional(),
 });
 type ConstraintsFile = z.infer<typeof constraintsSchema>;
 
@@ -230,8 +240,26 @@ async function buildRequest(context: CliContext, options: OptimizeOptions): Prom
     ...optional('bounds', bounds),
     ...optional('fallback', options.fallback === undefined ? undefined : parseFallback(options.fallback)),
     ...optional('currentWeights', constraints?.currentWeights),
+    ...optional('groups', constraints?.groups),
+    ...optional('groupBounds', constraints?.groupBounds),
+    ...optional('transactionCost', constraints?.transactionCost),
+    ...optional('turnoverLimit', constraints?.turnoverLimit),
+    ...optional('benchmarkWeights', constraints?.benchmarkWeights),
+    ...optional('maxTrackingError', constraints?.maxTrackingError),
+    ...optional('highs', needsHighs(constraints) ? await highsLoader() : undefined),
     ...optional('blackLitterman', views),
   };
+}
+
+/** HiGHS (WebAssembly) is loaded only for the constraints the box QP cannot carry. */
+function needsHighs(constraints: ConstraintsFile | undefined): boolean {
+  if (!constraints) return false;
+  return (
+    constraints.groupBounds !== undefined ||
+    constraints.transactionCost !== undefined ||
+    constraints.turnoverLimit !== undefined ||
+    constraints.maxTrackingError !== undefined
+  );
 }
 
 function formatReport(report: OptimizeReport): string {
@@ -279,7 +307,10 @@ export const registerOptimizeCommand: RegisterCommand = (program: Command, conte
     .option('--bounds <lo,hi>', 'bounds on every weight (0,1); -inf/inf for none, e.g. --bounds=-1,1')
     .option('--market-neutral', 'weights sum to 0 (efficient-risk, efficient-return, max-quadratic-utility)')
     .option('--l2-gamma <g>', 'L2 regularisation γ Σw² (0)')
-    .option('--constraints <file>', 'JSON: per-asset bounds {SYM: [lo, hi]}, currentWeights {SYM: w}')
+    .option(
+      '--constraints <file>',
+      'JSON: bounds {SYM: [lo, hi]}, groups {SYM: group}, groupBounds {group: [lo, hi]}, currentWeights {SYM: w}, transactionCost k, turnoverLimit, benchmarkWeights {SYM: w}, maxTrackingError',
+    )
     .option(
       '--views <file>',
       'JSON: Black-Litterman prior (market|equal|historical|none), marketCaps, riskAversion, tau, omega (default|idzorek), absoluteViews {SYM: r}, views [{weights, return}], confidences',

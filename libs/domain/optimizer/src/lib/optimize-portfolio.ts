@@ -16,6 +16,13 @@ import {
   sampleCovariance,
   semicovariance,
 } from './covariance';
+import {
+  type ConstrainedObjective,
+  needsGeneralSolver,
+  optimizeWithConstraints,
+  type PortfolioConstraints,
+} from './constrained';
+import { type HighsLike } from './general-qp';
 import { ConstantSeriesError, InvalidInputError, OptimizerDomainError } from './errors';
 import { covarianceToCorrelation, hierarchicalRiskParity } from './hrp';
 import {
@@ -118,8 +125,25 @@ export interface OptimizeRequest {
    * `['min-volatility', 'previous-weights']`); empty by default: a failure is reported, never hidden.
    */
   readonly fallback?: readonly FallbackStep[];
-  /** Current weights by symbol, for the `previous-weights` fallback step. */
+  /**
+   * Current weights by symbol: the `previous-weights` fallback step, and the reference of the
+   * transaction cost and turnover limit.
+   */
   readonly currentWeights?: Readonly<Record<string, number>>;
+  /** Asset -> group name (sector, asset class), for `groupBounds`. */
+  readonly groups?: Readonly<Record<string, string>>;
+  /** Group name -> [lower, upper] on the group's summed weight; `null` for an open side. */
+  readonly groupBounds?: Readonly<Record<string, readonly [number | null, number | null]>>;
+  /** k of `k Σ|w - w_current|` added to the objective (PyPortfolioOpt `transaction_cost`). */
+  readonly transactionCost?: number;
+  /** `Σ|w - w_current| ≤ limit`. */
+  readonly turnoverLimit?: number;
+  /** Benchmark weights by symbol, for `maxTrackingError`. */
+  readonly benchmarkWeights?: Readonly<Record<string, number>>;
+  /** `sqrt((w - b)ᵀΣ(w - b)) ≤ limit`, annualised. */
+  readonly maxTrackingError?: number;
+  /** A loaded HiGHS instance: required by group bounds, costs, turnover and tracking error. */
+  readonly highs?: HighsLike;
   /** Milliseconds clock for the timings; `performance.now` by default. */
   readonly clock?: () => number;
 }
@@ -280,9 +304,103 @@ function requireConfidences(confidences: readonly number[] | undefined): readonl
   return confidences;
 }
 
+function weightVector(
+  what: string,
+  symbols: readonly string[],
+  map: Readonly<Record<string, number>>,
+): Float64Array {
+  for (const s of Object.keys(map)) {
+    if (!symbols.includes(s)) throw new InvalidInputError(`${what}: ${s} is not in the universe`);
+  }
+  return Float64Array.from(symbols, (s) => map[s] ?? 0);
+}
+
+/** The request's general constraints in index form, or undefined when there are none. */
+export function portfolioConstraints(request: OptimizeRequest): PortfolioConstraints | undefined {
+  const symbols = request.returns.symbols;
+  const groups: { name: string; members: number[]; lower: number; upper: number }[] = [];
+  if (request.groups) {
+    for (const s of Object.keys(request.groups)) {
+      if (!symbols.includes(s)) throw new InvalidInputError(`groups: ${s} is not in the universe`);
+    }
+  }
+  for (const [name, [lo, hi]] of Object.entries(request.groupBounds ?? {})) {
+    const members = symbols.flatMap((s, i) => (request.groups?.[s] === name ? [i] : []));
+    if (members.length === 0)
+      throw new InvalidInputError(`group ${name} has bounds but no member in the universe`);
+    groups.push({ name, members, lower: lo ?? -Infinity, upper: hi ?? Infinity });
+  }
+  const c: PortfolioConstraints = {
+    ...(groups.length > 0 ? { groups } : {}),
+    ...(request.currentWeights
+      ? { currentWeights: weightVector('currentWeights', symbols, request.currentWeights) }
+      : {}),
+    ...(request.transactionCost !== undefined ? { transactionCost: request.transactionCost } : {}),
+    ...(request.turnoverLimit !== undefined ? { turnoverLimit: request.turnoverLimit } : {}),
+    ...(request.benchmarkWeights
+      ? { benchmarkWeights: weightVector('benchmarkWeights', symbols, request.benchmarkWeights) }
+      : {}),
+    ...(request.maxTrackingError !== undefined ? { maxTrackingError: request.maxTrackingError } : {}),
+  };
+  return needsGeneralSolver(c) ? c : undefined;
+}
+
+function constrainedObjective(
+  step: ObjectiveName,
+  request: OptimizeRequest,
+): ConstrainedObjective | undefined {
+  switch (step) {
+    case 'min-volatility':
+      return { kind: 'min-volatility' };
+    case 'max-sharpe':
+      return { kind: 'max-sharpe' };
+    case 'max-quadratic-utility':
+      return { kind: 'max-quadratic-utility', riskAversion: request.riskAversion ?? 1 };
+    case 'efficient-return':
+      if (request.targetReturn === undefined) throw new InvalidInputError(`${step} needs a target return`);
+      return { kind: 'efficient-return', targetReturn: request.targetReturn };
+    case 'efficient-risk':
+      if (request.targetVolatility === undefined)
+        throw new InvalidInputError(`${step} needs a target volatility`);
+      return { kind: 'efficient-risk', targetVolatility: request.targetVolatility };
+    default:
+      return undefined;
+  }
+}
+
 function solve(step: ObjectiveName, request: OptimizeRequest, e: Estimates): Solved {
   const { returns } = request;
   const n = returns.symbols.length;
+  const general = portfolioConstraints(request);
+  if (general) {
+    const objective = constrainedObjective(step, request);
+    if (!objective) {
+      throw new InvalidInputError(
+        `${step} takes no group bounds, transaction costs, turnover or tracking-error limits; use a mean-variance objective`,
+      );
+    }
+    if (!request.highs)
+      throw new InvalidInputError('group bounds, costs, turnover and tracking error need the HiGHS solver');
+    const r = optimizeWithConstraints(
+      request.highs,
+      objective,
+      {
+        symbols: returns.symbols,
+        covariance: e.risk.matrix,
+        expectedReturns: e.mu,
+        ...(request.bounds ? { bounds: request.bounds } : {}),
+        ...(request.l2Gamma !== undefined ? { l2Gamma: request.l2Gamma } : {}),
+      },
+      general,
+      { riskFreeRate: request.riskFreeRate ?? 0.02, marketNeutral: request.marketNeutral ?? false },
+    );
+    return {
+      weights: r.weights,
+      solver: r.diagnostics.solver,
+      iterations: r.diagnostics.iterations,
+      warnings: r.diagnostics.warnings,
+    };
+  }
   const riskFreeRate = request.riskFreeRate ?? 0.02;
   const marketNeutral = request.marketNeutral ?? false;
   const input: MeanVarianceInput = {
