@@ -14,3 +14,10 @@ export {
   type AdaptiveBandPolicy,
   DEFAULT_ADAPTIVE_BAND_POLICY,
 } from './lib/adaptive-bands';
+export {
+  DEFAULT_TIMING_POLICY,
+  type TimingPolicy,
+  type TimingReading,
+  type TimingView,
+  timingView,
+} from './lib/timing';

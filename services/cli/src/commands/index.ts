@@ -4,6 +4,7 @@ import { registerHarvestCommand } from './harvest.command';
 import { registerOptimizeCommand } from './optimize.command';
 import { registerPlanCommand } from './plan.command';
 import { registerRiskCommand } from './risk.command';
+import { registerSignalsCommand } from './signals.command';
 
 /** Adds one subcommand (with its options and action) to the `ballast` program. */
 export type RegisterCommand = (program: Command, context: CliContext) => void;
@@ -13,5 +14,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPlanCommand,
   registerOptimizeCommand,
   registerRiskCommand,
+  registerSignalsCommand,
   registerHarvestCommand,
 ];
