@@ -98,3 +98,11 @@ export {
   type SaleTaxSegment,
   saleTaxSegments,
 } from './lib/sale-tax';
+export {
+  type PlanOrder,
+  type PlanOrderTax,
+  type PlanTaxInput,
+  type PlanTaxReport,
+  type PlanWashSale,
+  taxOfPlan,
+} from './lib/plan-tax';
