@@ -1,5 +1,8 @@
+import path from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { ballast, scratchFiles } from '../testing/run-in-process';
+
+const examples = path.resolve(__dirname, '../../examples');
 
 // A household on 2024-08-05 (clock pinned by the file's asOf). The brokerage account holds VTI at a
 // 3,000 loss (12%), BND at a 1,600 loss while the IRA bought AGG (identical to BND under the policy)
@@ -177,6 +180,39 @@ describe('ballast harvest', () => {
     );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('accounts[0].lots[0].quantity');
+  });
+
+  it('harvests the October 2008 example household on the bundled real prices', async () => {
+    const run = await ballast([
+      'harvest',
+      '--portfolio',
+      path.join(examples, 'garcia-harvest.yaml'),
+      '--prices',
+      path.join(examples, 'etf-prices-2008-2016.csv'),
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as HarvestJson;
+    // EFA closed at 42.95000076293945 on 2008-10-15: 200 shares bought for 15,644.00 lose 7,054.00
+    // (short-term): 25% + 5% of it is 2,116.20; costs 2 + 2 × 5 bps × 8,590.00 = 10.59; EEM at
+    // 24.010000228881836 for the 8,579.41 left: 357 shares.
+    expect(
+      report.candidates.map((c) => [
+        c.symbol,
+        c.substitute.symbol,
+        c.substitute.quantity,
+        c.taxBenefit.total,
+        c.netBenefit,
+      ]),
+    ).toEqual([
+      ['EFA', 'EEM', '357', '2116.20', '2105.61'],
+      ['LQD', 'IEF', '48', '318.46', '312.22'],
+    ]);
+    expect(report.excluded.map((e) => [e.lotId, e.reasons.map((r) => r.code)])).toEqual([
+      ['brokerage#0', ['no-substitute']],
+      ['brokerage#3', ['wash-sale-window']],
+      ['ira#1', ['tax-advantaged-account']],
+    ]);
   });
 
   it('reports bad usage with exit code 2', async () => {
