@@ -1,5 +1,6 @@
 import { isMissing } from './numbers';
 import { ConstantSeriesError } from './errors';
+import { centredGram } from './gram';
 import { fixNonPositiveSemidefinite } from './psd';
 import { checkReturns, rowCount, type SeriesMatrix } from './price-matrix';
 
@@ -42,26 +43,13 @@ export function pairwiseMoments(
   }
   const cov = new Float64Array(n * n);
   if (complete) {
-    // Column-major centred copy so that every dot product runs over contiguous memory.
-    const c = new Float64Array(n * rows);
-    for (let j = 0; j < n; j += 1) {
-      let m = 0;
-      for (let t = 0; t < rows; t += 1) m += x[t * n + j] as number;
-      m /= rows;
-      const base = j * rows;
-      for (let t = 0; t < rows; t += 1) c[base + t] = (x[t * n + j] as number) - m;
+    const means = new Float64Array(n);
+    for (let t = 0; t < rows; t += 1) {
+      for (let j = 0; j < n; j += 1) means[j] = (means[j] as number) + (x[t * n + j] as number);
     }
-    for (let i = 0; i < n; i += 1) {
-      const bi = i * rows;
-      for (let j = 0; j <= i; j += 1) {
-        const bj = j * rows;
-        let s = 0;
-        for (let t = 0; t < rows; t += 1) s += (c[bi + t] as number) * (c[bj + t] as number);
-        const v = s / (rows - 1);
-        cov[i * n + j] = v;
-        cov[j * n + i] = v;
-      }
-    }
+    for (let j = 0; j < n; j += 1) means[j] = (means[j] as number) / rows;
+    const gram = centredGram(x, n, rows, means);
+    for (let k = 0; k < n * n; k += 1) cov[k] = (gram[k] as number) / (rows - 1);
     if (!wantCorrelation) return { cov, corr: undefined };
     const corr = new Float64Array(n * n);
     for (let i = 0; i < n; i += 1) {
