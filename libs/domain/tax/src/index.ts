@@ -106,3 +106,9 @@ export {
   type PlanWashSale,
   taxOfPlan,
 } from './lib/plan-tax';
+export {
+  resolveWashSales,
+  type ResolvedOrders,
+  type WashDecision,
+  type WashResolution,
+} from './lib/resolve-wash-sales';
