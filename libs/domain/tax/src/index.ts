@@ -112,3 +112,4 @@ export {
   type WashDecision,
   type WashResolution,
 } from './lib/resolve-wash-sales';
+export { realizedGainsByYear, type RealizedSale, type RealizedYear } from './lib/realized-gains';
