@@ -38,6 +38,10 @@ export function createHighsSolver(highs: HighsLike, options: HighsSolverOptions 
         output_flag: false,
         time_limit: options.timeLimitSeconds ?? 10,
         mip_rel_gap: options.mipRelativeGap ?? 1e-4,
+        // HiGHS accepts a binary within 1e-6 of an integer by default; with an order's on/off switch
+        // multiplied by its share count (hundreds), a switch of 1e-7 lets an order trade without paying
+        // its commission in the model, and the plan then misses the cash by that commission.
+        mip_feasibility_tolerance: 1e-9,
         ...(program.absoluteGap === undefined ? {} : { mip_abs_gap: program.absoluteGap }),
       });
       switch (result.Status) {

@@ -663,6 +663,10 @@ function solve(
     const raw = solution.values.get(leg.name) ?? 0;
     let quantity = new Decimal(String(raw)).toDecimalPlaces(grid, Decimal.ROUND_HALF_EVEN);
     if (leg.side === 'sell') {
+      // A sale rounded down would raise less cash than the model counted on: round it up instead
+      // (unless the solver's value is on the grid already, up to its own noise).
+      const unit = new Decimal(10).pow(-grid);
+      if (new Decimal(String(raw)).minus(quantity).gt(unit.times(1e-6))) quantity = quantity.plus(unit);
       const held = (accounts[leg.accountIndex] as AccountState).quantities.get(leg.symbol) ?? new Decimal(0);
       if (quantity.gt(held)) quantity = held;
     }
@@ -698,6 +702,23 @@ function repairCash(
         );
       const largest = buys[0];
       if (largest === undefined) {
+        // No buy to trim: the account is short by the solver's tolerance on a sale (fractions of a
+        // cent). Sell a little more of its largest sale, within what it holds.
+        const sale = kept
+          .filter((leg) => leg.accountIndex === a && leg.side === 'sell')
+          .sort((x, y) =>
+            y.quantity.times(priceOf(price, y.symbol)).comparedTo(x.quantity.times(priceOf(price, x.symbol))),
+          )[0];
+        const held = sale === undefined ? undefined : account.quantities.get(sale.symbol);
+        if (sale !== undefined && held !== undefined) {
+          const p = priceOf(price, sale.symbol);
+          const perUnit = p.times(new Decimal(1).minus(spread).plus(buffer.times(spread)));
+          const units = shortfall.dividedBy(perUnit).dividedBy(step).ceil().times(step);
+          if (sale.quantity.plus(units).lte(held)) {
+            sale.quantity = sale.quantity.plus(units);
+            continue;
+          }
+        }
         throw new InfeasiblePlanError(
           `policy.cashBuffer in account "${account.id}"`,
           `short by ${money(shortfall)} after rounding to the share grid, with no buy left to trim`,

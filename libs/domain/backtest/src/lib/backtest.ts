@@ -1,0 +1,561 @@
+import {
+  Decimal,
+  type PortfolioAccount,
+  type PortfolioFile,
+  type PriceQuote,
+  type TaxLot,
+  type WidePrices,
+  parsePortfolioFile,
+  toDecimalString,
+} from '@ballast/domain-portfolio';
+import {
+  type LinearSolver,
+  type RebalancePlan,
+  type Trigger,
+  isDiscretionary,
+  latestScheduledDate,
+  planRebalance,
+} from '@ballast/domain-planner';
+import { BacktestConfigError } from './errors';
+import { type PolicyMetrics, policyMetrics } from './metrics';
+
+/** When an order decided at day t's close is filled. */
+export type FillTiming = 'next-close' | 'same-close';
+
+/** A deposit (positive) or withdrawal (negative) on a date, into or out of one account. */
+export interface ScheduledCashFlow {
+  readonly date: string;
+  readonly account: string;
+  /** Decimal string. */
+  readonly amount: string;
+}
+
+/** One policy to simulate: a name and the policy fields that replace the household's own. */
+export interface BacktestPolicy {
+  readonly name: string;
+  /**
+   * `false` for buy and hold: the household never rebalances; cash flows are still invested (bought
+   * toward the targets) or raised (sold from the most overweight), one way.
+   */
+  readonly rebalance: boolean;
+  /** Fields of the portfolio file's `policy` block, over the household's (validated the same way). */
+  readonly policy: Readonly<Record<string, unknown>>;
+}
+
+export interface BacktestInput {
+  /** The starting household as the portfolio file of `ballast plan` (raw document). */
+  readonly household: Readonly<Record<string, unknown>>;
+  readonly prices: WidePrices;
+  /** First and last dates simulated (inclusive); default: the first date every needed symbol has a price, and the last row. */
+  readonly from?: string;
+  readonly to?: string;
+  readonly cashFlows?: readonly ScheduledCashFlow[];
+  /** Default `next-close`: no decision trades at a price it could not have seen being made. */
+  readonly fill?: FillTiming;
+  /** Market impact beyond the policy's half-spread, in basis points of each fill's value. */
+  readonly slippageBps?: number;
+  readonly policies: readonly BacktestPolicy[];
+}
+
+/** A rebalance (or cash-flow) decision and what came of it. */
+export interface RebalanceEvent {
+  /** The decision date (prices of that close). */
+  readonly date: string;
+  /** The date the orders were filled. */
+  readonly filledOn: string;
+  readonly triggers: readonly string[];
+  readonly orders: number;
+  /** Value traded at the fill prices, money. */
+  readonly traded: number;
+  /** Spread, slippage and commissions paid, money. */
+  readonly costs: number;
+  /** Orders filled for less than planned because the cash was not there at the fill price. */
+  readonly partialFills: number;
+}
+
+export interface PolicyResult {
+  readonly name: string;
+  readonly metrics: PolicyMetrics;
+  readonly events: readonly RebalanceEvent[];
+  readonly series: {
+    readonly dates: readonly string[];
+    /** Household value at each close, money (float). */
+    readonly value: Float64Array;
+    /** Portfolio drift (sum of |weight - target| / 2, cash included) at each close. */
+    readonly drift: Float64Array;
+    /** Symbol -> weight at each close. */
+    readonly weights: Readonly<Record<string, Float64Array>>;
+  };
+}
+
+export interface BacktestResult {
+  readonly from: string;
+  readonly to: string;
+  readonly days: number;
+  readonly symbols: readonly string[];
+  /** True: the data has no dividends or splits, so returns are price returns only. */
+  readonly pricesOnly: boolean;
+  readonly policies: readonly PolicyResult[];
+}
+
+/** Progress callback: `done` of `total` policy-days simulated. */
+export type BacktestProgress = (done: number, total: number) => void;
+
+interface Holding {
+  lots: { quantity: Decimal; costBasis: Decimal; acquired: string }[];
+}
+
+interface AccountBook {
+  readonly id: string;
+  readonly type: PortfolioAccount['type'];
+  cash: Decimal;
+  readonly holdings: Map<string, Holding>;
+}
+
+/**
+ * Replays rebalancing policies day by day over a price history, each from the same starting
+ * household, with the planner deciding at every close and fills at the next close (or the same one).
+ *
+ * - No look-ahead: the decision at day t sees the closes up to t only (the planner gets day t's
+ *   prices; nothing later is read before day t+1's fill).
+ * - Each fill pays the policy's half-spread plus `slippageBps` on its value, and the commission per
+ *   order; sells fill first, and a buy the account's cash cannot cover at the fill price is cut to
+ *   what it can (a partial fill, counted in the event).
+ * - The planner is called only when something may fire: a cash flow, a calendar date come due, an
+ *   account under its buffer, or a weight within a hair of a band (checked in floating point first,
+ *   with a margin so that no band crossing the exact check would see is skipped).
+ *
+ * @throws BacktestConfigError naming the field: an unknown symbol, an empty date range, a cash flow
+ *   outside the range or into an unknown account, no policy.
+ */
+export function runBacktest(
+  input: BacktestInput,
+  solver: LinearSolver,
+  onProgress?: BacktestProgress,
+): BacktestResult {
+  if (input.policies.length === 0)
+    throw new BacktestConfigError('policies', 'at least one policy is required');
+  const names = new Set<string>();
+  for (const [index, policy] of input.policies.entries()) {
+    if (names.has(policy.name)) {
+      throw new BacktestConfigError(`policies[${index}].name`, `"${policy.name}" is used twice`);
+    }
+    names.add(policy.name);
+  }
+  const templates = input.policies.map((policy, index) => {
+    try {
+      return parsePortfolioFile({
+        ...input.household,
+        policy: {
+          ...((input.household['policy'] as Record<string, unknown> | undefined) ?? {}),
+          ...policy.policy,
+          ...(policy.rebalance ? {} : { mode: 'cash-flow' }),
+        },
+      });
+    } catch (error) {
+      throw new BacktestConfigError(`policies[${index}] (${policy.name})`, (error as Error).message);
+    }
+  });
+  const base = templates[0] as PortfolioFile;
+  const symbols = [
+    ...new Set([
+      ...base.targets.map((target) => target.symbol),
+      ...base.accounts.flatMap((account) => account.lots.map((lot) => lot.symbol)),
+    ]),
+  ].sort();
+  const unknown = symbols.filter((symbol) => !input.prices.symbols.includes(symbol));
+  if (unknown.length > 0) {
+    throw new BacktestConfigError(
+      'prices',
+      `no price column for ${unknown.join(', ')} (held or targeted); the file has ${input.prices.symbols.join(', ')}`,
+    );
+  }
+  const firstComplete = input.prices.rows.findIndex((row) =>
+    symbols.every((symbol) => row.prices.has(symbol)),
+  );
+  const rows = input.prices.rows.filter(
+    (row, index) =>
+      index >= firstComplete &&
+      firstComplete >= 0 &&
+      (input.from === undefined || row.date >= input.from) &&
+      (input.to === undefined || row.date <= input.to),
+  );
+  if (rows.length < 2) {
+    throw new BacktestConfigError(
+      input.from !== undefined || input.to !== undefined ? 'from/to' : 'prices',
+      `the range ${input.from ?? '(start)'}..${input.to ?? '(end)'} holds ${rows.length} day(s) with a price for every symbol (${symbols.join(', ')}); at least 2 are needed`,
+    );
+  }
+  const missing = rows.find((row) => symbols.some((symbol) => !row.prices.has(symbol)));
+  if (missing !== undefined) {
+    const absent = symbols.filter((symbol) => !missing.prices.has(symbol));
+    throw new BacktestConfigError(
+      'prices',
+      `no price for ${absent.join(', ')} on ${missing.date}, inside the range`,
+    );
+  }
+  const first = rows[0]?.date ?? '';
+  const last = rows[rows.length - 1]?.date ?? '';
+  const accountIds = new Set(base.accounts.map((account) => account.id));
+  const flows = [...(input.cashFlows ?? [])].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  flows.forEach((flow, index) => {
+    if (!accountIds.has(flow.account)) {
+      throw new BacktestConfigError(`cashFlows[${index}].account`, `unknown account "${flow.account}"`);
+    }
+    if (flow.date < first || flow.date > last) {
+      throw new BacktestConfigError(
+        `cashFlows[${index}].date`,
+        `${flow.date} is outside the simulated range ${first}..${last}`,
+      );
+    }
+    if (!/^-?\d+(\.\d+)?$/.test(flow.amount)) {
+      throw new BacktestConfigError(`cashFlows[${index}].amount`, `"${flow.amount}" is not a decimal amount`);
+    }
+    // The planner takes one pending cash flow at a time (issue 3's policy.cashFlow).
+    if (index > 0 && flows[index - 1]?.date === flow.date) {
+      throw new BacktestConfigError(
+        `cashFlows[${index}].date`,
+        `a second cash flow on ${flow.date}; give one flow per date (combine amounts, or move one a day)`,
+      );
+    }
+  });
+
+  // Closes as floats for the daily bookkeeping; the planner gets the exact decimal strings.
+  const close = symbols.map((symbol) => Float64Array.from(rows, (row) => Number(row.prices.get(symbol))));
+  const total = rows.length * input.policies.length;
+  let done = 0;
+  const results = input.policies.map((policy, index) =>
+    simulate({
+      name: policy.name,
+      template: templates[index] as PortfolioFile,
+      rows,
+      symbols,
+      close,
+      flows,
+      fill: input.fill ?? 'next-close',
+      slippage: (input.slippageBps ?? 0) / 10_000,
+      solver,
+      tick: () => {
+        done += 1;
+        if (onProgress !== undefined && (done % 64 === 0 || done === total)) onProgress(done, total);
+      },
+    }),
+  );
+  return { from: first, to: last, days: rows.length, symbols, pricesOnly: true, policies: results };
+}
+
+interface SimulationInput {
+  readonly name: string;
+  readonly template: PortfolioFile;
+  readonly rows: WidePrices['rows'];
+  readonly symbols: readonly string[];
+  readonly close: readonly Float64Array[];
+  readonly flows: readonly ScheduledCashFlow[];
+  readonly fill: FillTiming;
+  readonly slippage: number;
+  readonly solver: LinearSolver;
+  readonly tick: () => void;
+}
+
+function simulate(input: SimulationInput): PolicyResult {
+  const { template, rows, symbols, close } = input;
+  // The planner counts the slippage like the spread, so that its plans leave the cash the fills need.
+  const policy: PortfolioFile['policy'] = {
+    ...template.policy,
+    costs: { ...template.policy.costs, spreadBps: template.policy.costs.spreadBps + input.slippage * 10_000 },
+  };
+  const books: AccountBook[] = template.accounts.map((account) => ({
+    id: account.id,
+    type: account.type,
+    cash: new Decimal(account.cash),
+    holdings: holdingsOf(account.lots),
+  }));
+  const targets = symbols.map((symbol) => template.targets.find((t) => t.symbol === symbol)?.weight ?? 0);
+  const days = rows.length;
+  const value = new Float64Array(days);
+  const drift = new Float64Array(days);
+  const weights = symbols.map(() => new Float64Array(days));
+  const flowByDay = new Map<string, ScheduledCashFlow[]>();
+  for (const flow of input.flows) flowByDay.set(flow.date, [...(flowByDay.get(flow.date) ?? []), flow]);
+  const flowValue = new Float64Array(days);
+  const events: RebalanceEvent[] = [];
+  let lastRebalance = policy.lastRebalance;
+  let pending: { plan: RebalancePlan; decidedOn: string; triggers: readonly string[] } | undefined;
+
+  for (let t = 0; t < days; t += 1) {
+    const row = rows[t] as WidePrices['rows'][number];
+    if (pending !== undefined) {
+      events.push(execute(books, pending, row.date, (s) => price(close, symbols, s, t), policy));
+      pending = undefined;
+    }
+    const flow = flowByDay.get(row.date)?.[0];
+    const decide =
+      flow !== undefined || mayFire(books, symbols, close, t, targets, policy, row.date, lastRebalance);
+    if (decide) {
+      const portfolio: PortfolioFile = {
+        ...template,
+        accounts: books.map((book) => accountOf(book)),
+        policy: {
+          ...policy,
+          lastRebalance,
+          cashFlow: flow?.amount ?? '0',
+          cashFlowAccount: flow?.account ?? policy.cashFlowAccount,
+        },
+      };
+      const quotes = new Map<string, PriceQuote>(
+        symbols.map((symbol) => [
+          symbol,
+          { symbol, price: row.prices.get(symbol) ?? '', asOf: row.date, source: 'backtest' },
+        ]),
+      );
+      const plan = planRebalance({ portfolio, prices: quotes, asOf: row.date }, input.solver);
+      if (flow !== undefined) {
+        const book = books.find((b) => b.id === flow.account) as AccountBook;
+        book.cash = book.cash.plus(flow.amount);
+        flowValue[t] = (flowValue[t] ?? 0) + Number(flow.amount);
+      }
+      // A rebalance is a decision that a band or the calendar called for, made even when it needs no
+      // order (the calendar is then satisfied until its next date); investing a cash flow is not one.
+      if (plan.triggers.some(isDiscretionary) && plan.holds.length === 0) lastRebalance = row.date;
+      if (plan.orders.length > 0) {
+        const order = { plan, decidedOn: row.date, triggers: triggerNames(plan.triggers) };
+        if (input.fill === 'same-close') {
+          events.push(execute(books, order, row.date, (s) => price(close, symbols, s, t), policy));
+        } else if (t + 1 < days) {
+          pending = order;
+        }
+      }
+    }
+    const snapshot = valueAt(books, symbols, close, t);
+    value[t] = snapshot.total;
+    let sumAbs = Math.abs(
+      snapshot.cash / snapshot.total - Math.max(0, 1 - targets.reduce((a, b) => a + b, 0)),
+    );
+    symbols.forEach((_, j) => {
+      const w = (snapshot.positions[j] ?? 0) / snapshot.total;
+      (weights[j] as Float64Array)[t] = w;
+      sumAbs += Math.abs(w - (targets[j] ?? 0));
+    });
+    drift[t] = sumAbs / 2;
+    input.tick();
+  }
+
+  const dates = rows.map((row) => row.date);
+  return {
+    name: input.name,
+    metrics: policyMetrics({
+      dates,
+      value,
+      flows: flowValue,
+      drift,
+      weights,
+      targets,
+      close,
+      events,
+      policy,
+    }),
+    events,
+    series: {
+      dates,
+      value,
+      drift,
+      weights: Object.fromEntries(symbols.map((symbol, j) => [symbol, weights[j] as Float64Array])),
+    },
+  };
+}
+
+function holdingsOf(lots: readonly TaxLot[]): Map<string, Holding> {
+  const holdings = new Map<string, Holding>();
+  for (const lot of lots) {
+    const holding = holdings.get(lot.symbol) ?? { lots: [] };
+    holding.lots.push({
+      quantity: new Decimal(lot.quantity),
+      costBasis: new Decimal(lot.costBasis),
+      acquired: lot.acquired,
+    });
+    holdings.set(lot.symbol, holding);
+  }
+  return holdings;
+}
+
+function accountOf(book: AccountBook): PortfolioAccount {
+  return {
+    id: book.id,
+    type: book.type,
+    cash: toDecimalString(book.cash),
+    lots: [...book.holdings].flatMap(([symbol, holding]) =>
+      holding.lots.map((lot) => ({
+        symbol,
+        quantity: toDecimalString(lot.quantity),
+        costBasis: toDecimalString(lot.costBasis),
+        acquired: lot.acquired,
+      })),
+    ),
+  };
+}
+
+function price(
+  close: readonly Float64Array[],
+  symbols: readonly string[],
+  symbol: string,
+  t: number,
+): number {
+  return (close[symbols.indexOf(symbol)] as Float64Array)[t] ?? Number.NaN;
+}
+
+function valueAt(
+  books: readonly AccountBook[],
+  symbols: readonly string[],
+  close: readonly Float64Array[],
+  t: number,
+): { total: number; cash: number; positions: number[] } {
+  const positions = symbols.map(() => 0);
+  let cash = 0;
+  for (const book of books) {
+    cash += book.cash.toNumber();
+    for (const [symbol, holding] of book.holdings) {
+      const j = symbols.indexOf(symbol);
+      const quantity = holding.lots.reduce((sum, lot) => sum + lot.quantity.toNumber(), 0);
+      positions[j] = (positions[j] ?? 0) + quantity * ((close[j] as Float64Array)[t] ?? 0);
+    }
+  }
+  return { total: cash + positions.reduce((a, b) => a + b, 0), cash, positions };
+}
+
+/**
+ * Whether the planner needs to look at day t: a calendar date has come due, an account is under its
+ * buffer, full mode without any trigger configured (rebalance always), or some symbol's drift is
+ * within 1e-6 of a band (floating point here, exact decimals in the planner: the margin keeps every
+ * crossing the exact check would see).
+ */
+function mayFire(
+  books: readonly AccountBook[],
+  symbols: readonly string[],
+  close: readonly Float64Array[],
+  t: number,
+  targets: readonly number[],
+  policy: PortfolioFile['policy'],
+  date: string,
+  lastRebalance: string | null,
+): boolean {
+  if (policy.mode === 'cash-flow') return false;
+  const bands = policy.bands;
+  const anyBand =
+    bands.absolute !== null ||
+    bands.relative !== null ||
+    Object.keys(bands.symbols).length > 0 ||
+    Object.keys(bands.sleeves).length > 0;
+  if (
+    policy.calendar !== null &&
+    (lastRebalance === null || latestScheduledDate(policy.calendar, date) > lastRebalance)
+  ) {
+    return true;
+  }
+  if (!anyBand) return policy.calendar === null && policy.mode !== 'band';
+  if (Object.keys(bands.sleeves).length > 0) return true;
+  const snapshot = valueAt(books, symbols, close, t);
+  for (const book of books) {
+    let accountValue = book.cash.toNumber();
+    for (const [symbol, holding] of book.holdings) {
+      const quantity = holding.lots.reduce((sum, lot) => sum + lot.quantity.toNumber(), 0);
+      accountValue += quantity * price(close, symbols, symbol, t);
+    }
+    if (book.cash.toNumber() < policy.cashBuffer * accountValue + 1e-6) return true;
+  }
+  const margin = 1e-6;
+  return symbols.some((symbol, j) => {
+    const weight = (snapshot.positions[j] ?? 0) / snapshot.total;
+    const target = targets[j] ?? 0;
+    const { absolute, relative } = bands.symbols[symbol] ?? bands;
+    const gap = Math.abs(weight - target);
+    if (absolute !== null && gap > absolute - margin) return true;
+    if (relative !== null && (target === 0 ? weight > 0 : gap / target > relative - margin)) return true;
+    return false;
+  });
+}
+
+/** Fills a plan's orders at the day's closes: sells first, then buys cut to the cash at hand. */
+function execute(
+  books: AccountBook[],
+  order: { plan: RebalancePlan; decidedOn: string; triggers: readonly string[] },
+  date: string,
+  priceOf: (symbol: string) => number,
+  policy: PortfolioFile['policy'],
+): RebalanceEvent {
+  const costRate = new Decimal(String(policy.costs.spreadBps)).dividedBy(10_000);
+  const commission = new Decimal(policy.costs.commission);
+  let traded = new Decimal(0);
+  let costs = new Decimal(0);
+  let partialFills = 0;
+  let filled = 0;
+  const sells = order.plan.orders.filter((o) => o.side === 'sell');
+  const buys = order.plan.orders.filter((o) => o.side === 'buy');
+  for (const leg of [...sells, ...buys]) {
+    const book = books.find((b) => b.id === leg.account) as AccountBook;
+    const fillPrice = new Decimal(String(priceOf(leg.symbol)));
+    let quantity = new Decimal(leg.quantity);
+    if (leg.side === 'sell') {
+      const holding = book.holdings.get(leg.symbol);
+      const held =
+        holding?.lots.reduce((sum, lot) => sum.plus(lot.quantity), new Decimal(0)) ?? new Decimal(0);
+      if (quantity.gt(held)) quantity = held;
+      if (quantity.lte(0) || holding === undefined) continue;
+      relieveFifo(holding, quantity);
+      if (holding.lots.length === 0) book.holdings.delete(leg.symbol);
+      const gross = quantity.times(fillPrice);
+      const cost = gross.times(costRate).plus(commission);
+      book.cash = book.cash.plus(gross).minus(cost);
+      traded = traded.plus(gross);
+      costs = costs.plus(cost);
+    } else {
+      const perShare = fillPrice.times(costRate.plus(1));
+      const affordable = book.cash.minus(commission).dividedBy(perShare);
+      const cap = policy.wholeShares ? affordable.floor() : affordable.toDecimalPlaces(6, Decimal.ROUND_DOWN);
+      if (quantity.gt(cap)) {
+        quantity = Decimal.max(cap, 0);
+        partialFills += 1;
+      }
+      if (quantity.lte(0)) continue;
+      const gross = quantity.times(fillPrice);
+      const cost = gross.times(costRate).plus(commission);
+      book.cash = book.cash.minus(gross).minus(cost);
+      const holding = book.holdings.get(leg.symbol) ?? { lots: [] };
+      holding.lots.push({ quantity, costBasis: gross.plus(cost), acquired: date });
+      book.holdings.set(leg.symbol, holding);
+      traded = traded.plus(gross);
+      costs = costs.plus(cost);
+    }
+    filled += 1;
+  }
+  return {
+    date: order.decidedOn,
+    filledOn: date,
+    triggers: order.triggers,
+    orders: filled,
+    traded: traded.toNumber(),
+    costs: costs.toNumber(),
+    partialFills,
+  };
+}
+
+/** First in, first out, until the tax engine's relief methods take over (issue 6). */
+function relieveFifo(holding: Holding, quantity: Decimal): void {
+  let remaining = quantity;
+  holding.lots.sort((a, b) => (a.acquired < b.acquired ? -1 : a.acquired > b.acquired ? 1 : 0));
+  while (remaining.gt(0) && holding.lots.length > 0) {
+    const lot = holding.lots[0] as Holding['lots'][number];
+    if (lot.quantity.lte(remaining)) {
+      remaining = remaining.minus(lot.quantity);
+      holding.lots.shift();
+    } else {
+      const fraction = remaining.dividedBy(lot.quantity);
+      lot.costBasis = lot.costBasis.minus(lot.costBasis.times(fraction));
+      lot.quantity = lot.quantity.minus(remaining);
+      remaining = new Decimal(0);
+    }
+  }
+}
+
+function triggerNames(triggers: readonly Trigger[]): string[] {
+  return [...new Set(triggers.map((trigger) => trigger.kind))];
+}

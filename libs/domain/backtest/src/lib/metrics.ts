@@ -1,0 +1,109 @@
+import { type PortfolioFile } from '@ballast/domain-portfolio';
+import {
+  annualReturn,
+  annualVolatility,
+  maxDrawdown,
+  sharpeRatio,
+  sortinoRatio,
+  trackingError,
+} from '@ballast/domain-risk';
+
+/** Statistics of one policy's run. Ratios follow @ballast/domain-risk (empyrical's conventions, 252 days a year, risk-free 0). */
+export interface PolicyMetrics {
+  readonly finalValue: number;
+  /** Compound annual growth of the time-weighted daily returns (cash flows taken out). */
+  readonly cagr: number;
+  readonly annualVolatility: number;
+  readonly sharpe: number;
+  readonly sortino: number;
+  readonly maxDrawdown: {
+    readonly depth: number;
+    readonly peak: string | null;
+    readonly trough: string | null;
+    readonly recovery: string | null;
+  };
+  /** Annualised tracking error of the daily returns against the target mix rebalanced daily without costs. */
+  readonly trackingError: number;
+  /** One-way turnover per year: traded value / 2 / average value / years. */
+  readonly annualTurnover: number;
+  readonly rebalances: number;
+  readonly trades: number;
+  /** Spread, slippage and commissions paid, money. */
+  readonly costs: number;
+  /** Fraction of days with at least one holding outside the policy's bands; `null` when it has none. */
+  readonly timeOutOfBand: number | null;
+  readonly averageDrift: number;
+}
+
+export interface MetricsInput {
+  readonly dates: readonly string[];
+  readonly value: Float64Array;
+  /** Cash flow credited on each day (deposits positive), money. */
+  readonly flows: Float64Array;
+  readonly drift: Float64Array;
+  readonly weights: readonly Float64Array[];
+  readonly targets: readonly number[];
+  readonly close: readonly Float64Array[];
+  readonly events: readonly { readonly orders: number; readonly traded: number; readonly costs: number }[];
+  readonly policy: PortfolioFile['policy'];
+}
+
+const DAYS_PER_YEAR = 252;
+
+export function policyMetrics(input: MetricsInput): PolicyMetrics {
+  const { value, flows, close, targets } = input;
+  const days = value.length;
+  const returns = new Float64Array(days - 1);
+  const targetReturns = new Float64Array(days - 1);
+  for (let t = 1; t < days; t += 1) {
+    returns[t - 1] = ((value[t] ?? 0) - (flows[t] ?? 0)) / (value[t - 1] ?? 1) - 1;
+    let mix = 0;
+    targets.forEach((weight, j) => {
+      const series = close[j] as Float64Array;
+      mix += weight * ((series[t] ?? 0) / (series[t - 1] ?? 1) - 1);
+    });
+    targetReturns[t - 1] = mix;
+  }
+  const drawdown = maxDrawdown(returns, { dates: input.dates.slice(1) });
+  const traded = input.events.reduce((sum, event) => sum + event.traded, 0);
+  const averageValue = value.reduce((sum, v) => sum + v, 0) / days;
+  const years = (days - 1) / DAYS_PER_YEAR;
+  return {
+    finalValue: value[days - 1] ?? 0,
+    cagr: annualReturn(returns),
+    annualVolatility: annualVolatility(returns),
+    sharpe: sharpeRatio(returns),
+    sortino: sortinoRatio(returns),
+    maxDrawdown: {
+      depth: drawdown.maxDrawdown,
+      peak: drawdown.peakDate,
+      trough: drawdown.troughDate,
+      recovery: drawdown.recoveryDate,
+    },
+    trackingError: trackingError(returns, targetReturns),
+    annualTurnover: years > 0 ? traded / 2 / averageValue / years : 0,
+    rebalances: input.events.length,
+    trades: input.events.reduce((sum, event) => sum + event.orders, 0),
+    costs: input.events.reduce((sum, event) => sum + event.costs, 0),
+    timeOutOfBand: timeOutOfBand(input),
+    averageDrift: input.drift.reduce((sum, d) => sum + d, 0) / days,
+  };
+}
+
+function timeOutOfBand(input: MetricsInput): number | null {
+  const bands = input.policy.bands;
+  if (bands.absolute === null && bands.relative === null) return null;
+  let out = 0;
+  for (let t = 0; t < input.value.length; t += 1) {
+    const breached = input.targets.some((target, j) => {
+      const weight = (input.weights[j] as Float64Array)[t] ?? 0;
+      const gap = Math.abs(weight - target);
+      return (
+        (bands.absolute !== null && gap > bands.absolute) ||
+        (bands.relative !== null && (target === 0 ? weight > 0 : gap / target > bands.relative))
+      );
+    });
+    if (breached) out += 1;
+  }
+  return out / input.value.length;
+}
