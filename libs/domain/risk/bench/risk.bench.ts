@@ -10,6 +10,7 @@ import {
   downCapture,
   effectiveNumberOfBets,
   informationRatio,
+  portfolioRiskReport,
   returnStatistics,
   riskContributions,
   RunningCovariance,
@@ -45,6 +46,18 @@ const assets = Array.from({ length: HOLDINGS }, (_, i) => normals(DAYS, 100 + i)
 const lastYear = assets.map((a) => a.subarray(DAYS - 252));
 const weights = new Float64Array(HOLDINGS).fill(1 / HOLDINGS);
 const cov252 = covarianceMatrix(lastYear);
+const cov5040 = covarianceMatrix(assets);
+const symbols = Array.from({ length: HOLDINGS }, (_, i) => `S${i}`);
+const stress = {
+  ranges: [{ name: 'a named range', from: dates[1000] as string, to: dates[1200] as string }],
+  shocks: [
+    {
+      name: 'sleeve shock',
+      groups: Object.fromEntries(symbols.map((s, i) => [s, i % 2 === 0 ? 'equities' : 'bonds'])),
+      groupShocks: { equities: -0.2, bonds: 0.05 },
+    },
+  ],
+};
 
 const TICKS = 1000;
 const STREAM_HOLDINGS = 50;
@@ -85,12 +98,43 @@ const results = [
     { runs: 30 },
   ),
   bench(
-    `effective number of bets (eigendecomposition), ${HOLDINGS} holdings`,
+    `effective number of bets (Householder + QL), ${HOLDINGS} holdings, 1-year covariance`,
     () => effectiveNumberOfBets(weights, cov252),
-    {
-      runs: 5,
-      warmup: 1,
-    },
+    { runs: 10, warmup: 2 },
+  ),
+  bench(
+    `effective number of bets (Householder + QL), ${HOLDINGS} holdings, 20-year covariance`,
+    () => effectiveNumberOfBets(weights, cov5040),
+    { runs: 10, warmup: 2 },
+  ),
+  bench(
+    `full batch report, decomposition over the last 252 obs, ${HOLDINGS} holdings × ${DAYS} obs`,
+    () =>
+      portfolioRiskReport({
+        dates,
+        symbols,
+        assetReturns: assets,
+        weights,
+        benchmark,
+        benchmarkName: 'benchmark',
+        stress,
+        decompositionWindow: 252,
+      }),
+    { runs: 5, warmup: 1 },
+  ),
+  bench(
+    `full batch report (portfolioRiskReport: series, benchmark, decomposition, ENB, stress), ${HOLDINGS} holdings × ${DAYS} obs`,
+    () =>
+      portfolioRiskReport({
+        dates,
+        symbols,
+        assetReturns: assets,
+        weights,
+        benchmark,
+        benchmarkName: 'benchmark',
+        stress,
+      }),
+    { runs: 5, warmup: 1 },
   ),
   bench(
     `streaming: ${TICKS} ticks × ${STREAM_HOLDINGS} holdings (covariance + portfolio moments + drawdown)`,
@@ -111,6 +155,47 @@ const results = [
   ),
 ];
 printTable(results);
+
+// Wall time above counts whatever else the machine runs; CPU time of this process (user + system,
+// process.cpuUsage) does not, so it is the figure to compare across runs on a shared machine.
+function cpuMedianMs(fn: () => unknown, runs: number): number {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const start = process.cpuUsage();
+    fn();
+    const used = process.cpuUsage(start);
+    times.push((used.user + used.system) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(runs / 2)] as number;
+}
+const cpuCases: [string, () => unknown, number][] = [
+  [`covariance ${HOLDINGS} × ${DAYS}`, () => covarianceMatrix(assets), 3],
+  [`ENB ${HOLDINGS} holdings`, () => effectiveNumberOfBets(weights, cov252), 5],
+  [
+    `full batch report, decomposition over 252 obs`,
+    () =>
+      portfolioRiskReport({
+        dates,
+        symbols,
+        assetReturns: assets,
+        weights,
+        benchmark,
+        stress,
+        decompositionWindow: 252,
+      }),
+    5,
+  ],
+  [
+    `full batch report, decomposition over ${DAYS} obs`,
+    () => portfolioRiskReport({ dates, symbols, assetReturns: assets, weights, benchmark, stress }),
+    3,
+  ],
+];
+process.stdout.write('\n| case (CPU time) | median CPU ms |\n|---|---:|\n');
+for (const [name, fn, runs] of cpuCases)
+  process.stdout.write(`| ${name} | ${cpuMedianMs(fn, runs).toFixed(1)} |\n`);
 const streaming = results[results.length - 1];
 if (streaming !== undefined) {
   const perTickUs = (streaming.medianMs * 1000) / TICKS;

@@ -231,6 +231,23 @@ describe('ballast risk: a weighted portfolio of ETFs against SPY', () => {
     close(byName['equities -20%, bonds +5%']?.portfolioReturn, -0.125);
   });
 
+  it('--decomposition-window 252: contributions sum to the volatility of the last 252 portfolio returns', async () => {
+    const doc = await json('--prices', etf, '--weights', weights, '--decomposition-window', '252');
+    expect(doc.decompositionPeriods).toBe(252);
+    const table = rows.slice(1).map((line) => line.split(','));
+    const assets = assetReturnsFromPrices({
+      dates: table.map((r) => r[0] as string),
+      symbols: ['SPY', 'TLT', 'EEM'],
+      prices: ['SPY', 'TLT', 'EEM'].map((s) => table.map((r) => Number(r[header.indexOf(s)]))),
+    });
+    const p = portfolioReturns(assets.returns, [0.6, 0.3, 0.1]);
+    expect(doc.decompositionStartDate).toBe(assets.dates[assets.dates.length - 252]);
+    close(
+      (doc.riskContributions ?? []).reduce((s, c) => s + c.contribution, 0),
+      annualVolatility(p.subarray(p.length - 252)),
+    );
+  });
+
   it('--equal-weight uses every column; the human table lists contributions and scenarios', async () => {
     const doc = await json('--prices', etf, '--equal-weight');
     expect(Object.values(doc.input['weights'])).toEqual(Array(7).fill(1 / 7));

@@ -29,6 +29,7 @@ interface RiskOptions {
   frequency?: string;
   confidence?: string;
   stress?: string;
+  decompositionWindow?: string;
   json?: boolean;
 }
 
@@ -134,6 +135,10 @@ export async function runRisk(options: RiskOptions, context: CliContext): Promis
   if (!(confidence > 0 && confidence < 1))
     throw new CliUsageError(`--confidence: "${options.confidence}" is not in the open interval (0, 1)`);
 
+  const decompositionWindow =
+    options.decompositionWindow === undefined
+      ? undefined
+      : positiveInteger('--decomposition-window', options.decompositionWindow);
   const table = await read(context, option, file);
   const weightsFile =
     options.weights === undefined
@@ -203,6 +208,7 @@ export async function runRisk(options: RiskOptions, context: CliContext): Promis
     riskFree,
     confidence,
     ...(stress === undefined ? {} : { stress }),
+    ...(decompositionWindow === undefined ? {} : { decompositionWindow }),
   });
   const document = {
     input: {
@@ -273,10 +279,11 @@ function humanReport(symbols: readonly string[], r: PortfolioRiskReport, periods
     ['correlation to benchmark', num(r.benchmarkCorrelation)],
     ['diversification ratio', num(r.diversificationRatio)],
     ['effective number of bets', num(r.effectiveNumberOfBets)],
+    ['decomposition window', `${r.decompositionPeriods} periods from ${r.decompositionStartDate}`],
   ];
   let out = formatTable(['statistic', 'value'], rows, ['left', 'right']);
   if (r.riskContributions !== null && symbols.length > 1) {
-    out += `\nrisk contributions (sum = annual volatility ${pct(r.annualVolatility)})\n`;
+    out += `\nrisk contributions (they sum to the annual volatility over the decomposition window)\n`;
     out += formatTable(
       ['symbol', 'weight', 'contribution', 'share'],
       r.riskContributions.map((h) => [h.symbol, pct(h.weight), pct(h.contribution), pct(h.percentage)]),
@@ -323,6 +330,10 @@ export function registerRiskCommand(program: Command, context: CliContext): void
     .option(
       '--stress <file>',
       'JSON {"ranges": [{name, from, to}], "shocks": [{name, symbolShocks?, groups?, groupShocks?}]}',
+    )
+    .option(
+      '--decomposition-window <periods>',
+      'estimate the covariance, risk contributions, correlation, DR and ENB over the last N periods (default all)',
     )
     .option('--json', 'one JSON document on stdout')
     .action(async (options: RiskOptions) => runRisk(options, context));

@@ -1,4 +1,4 @@
-import { checkedSeries, type Series } from './series';
+import { checkedSeries, checkPositiveInteger, type Series } from './series';
 import { DEFAULT_PERIODS_PER_YEAR } from './conventions';
 import {
   InsufficientDataError,
@@ -53,6 +53,12 @@ export interface PortfolioReportInput {
   /** VaR / CVaR confidence; default 0.95. */
   confidence?: number;
   horizon?: number;
+  /**
+   * Periods (the most recent) over which the covariance, risk contributions, correlation,
+   * diversification ratio and ENB are estimated; default all. A 1- to 3-year lookback is the usual
+   * risk-model window, and it bounds the O(n²T) covariance for large portfolios over long histories.
+   */
+  decompositionWindow?: number;
   stress?: { ranges?: readonly DateRangeScenario[]; shocks?: readonly ShockScenario[] };
 }
 
@@ -79,7 +85,14 @@ export interface PortfolioRiskReport extends ReturnStatistics {
   downCapture: Statistic;
   /** Correlation of the portfolio with the benchmark. */
   benchmarkCorrelation: Statistic;
-  /** Euler risk contributions on the annualised sample covariance; null with a reason when σₚ = 0. */
+  /**
+   * Euler risk contributions on the annualised sample covariance of the decomposition window; they sum
+   * to the portfolio's annual volatility over that window (annualVolatility when it is the whole series).
+   * Null with a reason when σₚ = 0.
+   */
+  /** First return date and number of periods of the decomposition window. */
+  decompositionStartDate: string;
+  decompositionPeriods: number;
   riskContributions: HoldingRisk[] | null;
   /** Correlation matrix of the holdings (rows in `symbols` order); null when a holding has zero variance. */
   correlation: { symbols: string[]; matrix: number[][] } | null;
@@ -174,13 +187,17 @@ export function portfolioRiskReport(input: PortfolioReportInput): PortfolioRiskR
     bench.downCapture = attempt('downCapture', () => downCapture(returns, b, opts));
     bench.benchmarkCorrelation = attempt('benchmarkCorrelation', () => benchmarkCorrelation(returns, b));
   }
+  const window = input.decompositionWindow ?? t;
+  checkPositiveInteger('decompositionWindow', window);
+  const span = Math.min(window, t);
+  const windowed = span === t ? assets : assets.map((a) => a.subarray(t - span));
   let annualCov: SymmetricMatrix | null = null;
-  if (t < 2) {
-    const why = new InsufficientDataError('covariance matrix', 2, t).message;
+  if (span < 2) {
+    const why = new InsufficientDataError('covariance matrix', 2, span).message;
     for (const key of ['riskContributions', 'correlation', 'diversificationRatio', 'effectiveNumberOfBets'])
       reasons[key] = why;
   } else {
-    const cov = covarianceMatrix(assets);
+    const cov = covarianceMatrix(windowed);
     for (let i = 0; i < cov.values.length; i += 1) cov.values[i] = (cov.values[i] as number) * periods;
     annualCov = cov;
   }
@@ -219,6 +236,8 @@ export function portfolioRiskReport(input: PortfolioReportInput): PortfolioRiskR
     startDate: input.dates[0] as string,
     endDate: input.dates[t - 1] as string,
     ...bench,
+    decompositionStartDate: input.dates[t - span] as string,
+    decompositionPeriods: span,
     riskContributions: rc,
     correlation: corr,
     diversificationRatio: dr,

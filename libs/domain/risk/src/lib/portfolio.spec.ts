@@ -154,6 +154,37 @@ describe('portfolioRiskReport', () => {
     );
   });
 
+  it('a decomposition window: contributions sum to the annual volatility of the last N periods', () => {
+    const report = portfolioRiskReport({
+      dates,
+      symbols: ['A', 'B', 'C'],
+      assetReturns: assets,
+      weights,
+      decompositionWindow: 60,
+    });
+    expect([report.decompositionStartDate, report.decompositionPeriods]).toEqual([dates[t - 60], 60]);
+    const sum = (report.riskContributions ?? []).reduce((s, h) => s + h.contribution, 0);
+    close(sum, annualVolatility(portfolioReturns(assets, weights).subarray(t - 60)));
+    expect(Math.abs(sum - (report.annualVolatility as number))).toBeGreaterThan(1e-6);
+    const whole = portfolioRiskReport({
+      dates,
+      symbols: ['A', 'B', 'C'],
+      assetReturns: assets,
+      weights,
+      decompositionWindow: 10_000,
+    });
+    expect(whole.decompositionPeriods).toBe(t);
+    expect(() =>
+      portfolioRiskReport({
+        dates,
+        symbols: ['A'],
+        assetReturns: [assets[0] as Float64Array],
+        weights: [1],
+        decompositionWindow: 0,
+      }),
+    ).toThrow(InvalidParameterError);
+  });
+
   it('one holding with weight 1 is the statistics of that series; ENB 1', () => {
     const report = portfolioRiskReport({
       dates,

@@ -34,57 +34,87 @@ export function symmetricEigenProjection(
   const u = Float64Array.from(vector);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  const v = new Float64Array(n);
-  const p = new Float64Array(n);
+  // Reflector v and q = p - (β/2)(vᵀp)v of the current step, and those of the previous step whose
+  // rank-2 update is still pending; all indexed by global row/column. The pending update is applied to
+  // each row in the same pass that multiplies that row into the next step's p = βA₂₂v, so every step
+  // reads the trailing matrix once rather than twice (the look-ahead of LAPACK's dsytrd).
+  let v = new Float64Array(n);
+  let q = new Float64Array(n);
+  let pv = new Float64Array(n);
+  let pq = new Float64Array(n);
+  let pending = false;
+  let pendingFrom = 0;
+  const applyPending = (gi: number): void => {
+    const row = gi * n;
+    const vi = pv[gi] as number;
+    const qi = pq[gi] as number;
+    for (let j = gi; j < n; j += 1)
+      a[row + j] = (a[row + j] as number) - vi * (pq[j] as number) - qi * (pv[j] as number);
+  };
   for (let k = 0; k + 2 < n; k += 1) {
     const base = k * n;
-    const x0 = a[base + k + 1] as number;
+    if (pending) applyPending(k);
+    const off = k + 1;
+    const x0 = a[base + off] as number;
     let sigma = 0;
-    for (let j = k + 2; j < n; j += 1) sigma += (a[base + j] as number) ** 2;
+    for (let j = off + 1; j < n; j += 1) sigma += (a[base + j] as number) ** 2;
     if (sigma === 0) {
+      // Already tridiagonal in this column: no reflection; settle the pending update now.
       e[k] = x0;
+      if (pending) for (let gi = off; gi < n; gi += 1) applyPending(gi);
+      pending = false;
       continue;
     }
     const norm = Math.sqrt(x0 * x0 + sigma);
     const alpha = x0 <= 0 ? norm : -norm;
     e[k] = alpha;
-    const m = n - k - 1;
-    const off = k + 1;
-    v[0] = x0 - alpha;
-    for (let j = 1; j < m; j += 1) v[j] = a[base + off + j] as number;
-    const beta = 2 / (v[0] ** 2 + sigma);
-    // p = β A₂₂ v from the upper triangle, row by row (contiguous).
-    p.fill(0, 0, m);
-    for (let i = 0; i < m; i += 1) {
-      const row = (off + i) * n + off;
-      const vi = v[i] as number;
-      let s = (a[row + i] as number) * vi;
-      for (let j = i + 1; j < m; j += 1) {
-        const aij = a[row + j] as number;
-        s += aij * (v[j] as number);
-        p[j] = (p[j] as number) + aij * vi;
+    v[off] = x0 - alpha;
+    for (let j = off + 1; j < n; j += 1) v[j] = a[base + j] as number;
+    const beta = 2 / ((v[off]) ** 2 + sigma);
+    q.fill(0, off, n);
+    for (let gi = off; gi < n; gi += 1) {
+      const row = gi * n;
+      const vi = v[gi] as number;
+      let s: number;
+      if (pending) {
+        const pvi = pv[gi] as number;
+        const pqi = pq[gi] as number;
+        const aii = (a[row + gi] as number) - pvi * (pq[gi] as number) - pqi * (pv[gi] as number);
+        a[row + gi] = aii;
+        s = aii * vi;
+        for (let j = gi + 1; j < n; j += 1) {
+          const aij = (a[row + j] as number) - pvi * (pq[j] as number) - pqi * (pv[j] as number);
+          a[row + j] = aij;
+          s += aij * (v[j] as number);
+          q[j] = (q[j] as number) + aij * vi;
+        }
+      } else {
+        s = (a[row + gi] as number) * vi;
+        for (let j = gi + 1; j < n; j += 1) {
+          const aij = a[row + j] as number;
+          s += aij * (v[j] as number);
+          q[j] = (q[j] as number) + aij * vi;
+        }
       }
-      p[i] = (p[i] as number) + s;
+      q[gi] = (q[gi] as number) + s;
     }
-    let vp = 0;
-    for (let i = 0; i < m; i += 1) {
-      p[i] = beta * (p[i] as number);
-      vp += (v[i] as number) * (p[i] as number);
+    let vq = 0;
+    for (let i = off; i < n; i += 1) {
+      q[i] = beta * (q[i] as number);
+      vq += (v[i] as number) * (q[i] as number);
     }
-    const half = 0.5 * beta * vp;
-    for (let i = 0; i < m; i += 1) p[i] = (p[i] as number) - half * (v[i] as number);
-    for (let i = 0; i < m; i += 1) {
-      const row = (off + i) * n + off;
-      const vi = v[i] as number;
-      const qi = p[i] as number;
-      for (let j = i; j < m; j += 1)
-        a[row + j] = (a[row + j] as number) - vi * (p[j] as number) - qi * (v[j] as number);
-    }
+    const half = 0.5 * beta * vq;
+    for (let i = off; i < n; i += 1) q[i] = (q[i] as number) - half * (v[i] as number);
     let vu = 0;
-    for (let i = 0; i < m; i += 1) vu += (v[i] as number) * (u[off + i] as number);
+    for (let i = off; i < n; i += 1) vu += (v[i] as number) * (u[i] as number);
     const scale = beta * vu;
-    for (let i = 0; i < m; i += 1) u[off + i] = (u[off + i] as number) - scale * (v[i] as number);
+    for (let i = off; i < n; i += 1) u[i] = (u[i] as number) - scale * (v[i] as number);
+    [pv, v] = [v, pv];
+    [pq, q] = [q, pq];
+    pending = true;
+    pendingFrom = off;
   }
+  if (pending) for (let gi = pendingFrom; gi < n; gi += 1) applyPending(gi);
   for (let i = 0; i < n; i += 1) d[i] = a[i * n + i] as number;
   if (n >= 2) e[n - 2] = a[(n - 2) * n + n - 1] as number;
   e[n - 1] = 0;
