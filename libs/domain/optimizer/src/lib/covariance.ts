@@ -133,22 +133,14 @@ export function semicovariance(
   checkReturns(returns, 'semicovariance');
   const n = returns.symbols.length;
   const rows = rowCount(returns);
+  // Shortfalls, row-major like the returns: the blocked Gram kernel with zero means gives dᵀd.
   const d = new Float64Array(n * rows);
-  for (let t = 0; t < rows; t += 1) {
-    for (let j = 0; j < n; j += 1) {
-      const r = returns.values[t * n + j] as number;
-      d[j * rows + t] = isMissing(r) ? 0 : Math.min(r - benchmark, 0);
-    }
+  for (let k = 0; k < n * rows; k += 1) {
+    const r = returns.values[k] as number;
+    d[k] = isMissing(r) ? 0 : Math.min(r - benchmark, 0);
   }
-  const raw = new Float64Array(n * n);
-  for (let i = 0; i < n; i += 1) {
-    for (let j = 0; j <= i; j += 1) {
-      let s = 0;
-      for (let t = 0; t < rows; t += 1) s += (d[i * rows + t] as number) * (d[j * rows + t] as number);
-      raw[i * n + j] = s / rows;
-      raw[j * n + i] = s / rows;
-    }
-  }
+  const raw = centredGram(d, n, rows, new Float64Array(n));
+  for (let k = 0; k < n * n; k += 1) raw[k] = (raw[k] as number) / rows;
   return scaleAndFix(returns.symbols, raw, frequency);
 }
 
