@@ -56,7 +56,7 @@ function randomGroupFeasible(seed: number, n: number, cap: number, floor: number
   const rand = xorshift(seed);
   const shares = [Math.min(cap, 0.3 * rand()), 0, 0];
   shares[1] = floor + (1 - floor - (shares[0] as number)) * rand();
-  shares[2] = 1 - (shares[0] as number) - (shares[1]);
+  shares[2] = 1 - (shares[0] as number) - shares[1];
   const w = new Float64Array(n);
   for (let g = 0; g < 3; g += 1) {
     const idx = Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 === g);
