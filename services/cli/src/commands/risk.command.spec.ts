@@ -339,6 +339,10 @@ describe('ballast risk: bad input', () => {
         /--weights: SPX is not a column of --prices/,
       ],
       [
+        ['--prices', etf, '--weights', file('w-twice.json', '{"SPY": 0.5, "spy": 0.5}')],
+        /--weights: SPY is given twice/,
+      ],
+      [
         ['--prices', etf, '--equal-weight', '--confidence', '1.5'],
         /--confidence: "1.5" is not in the open interval/,
       ],

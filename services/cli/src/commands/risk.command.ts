@@ -94,6 +94,11 @@ function chooseWeights(
   if (weights !== undefined) {
     const entries = Object.entries(weights).map(([symbol, w]) => [symbol.trim().toUpperCase(), w] as const);
     if (entries.length === 0) throw new CliUsageError('--weights: the file names no holding');
+    const seen = new Set<string>();
+    for (const [symbol] of entries) {
+      if (seen.has(symbol)) throw new CliUsageError(`--weights: ${symbol} is given twice`);
+      seen.add(symbol);
+    }
     for (const [symbol] of entries)
       if (!table.symbols.includes(symbol))
         throw new CliUsageError(`--weights: ${symbol} is not a column of ${option} ${file}`);
