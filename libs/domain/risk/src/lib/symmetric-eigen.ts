@@ -70,7 +70,7 @@ export function symmetricEigenProjection(
     e[k] = alpha;
     v[off] = x0 - alpha;
     for (let j = off + 1; j < n; j += 1) v[j] = a[base + j] as number;
-    const beta = 2 / ((v[off]) ** 2 + sigma);
+    const beta = 2 / (v[off] ** 2 + sigma);
     q.fill(0, off, n);
     for (let gi = off; gi < n; gi += 1) {
       const row = gi * n;
