@@ -3,7 +3,8 @@
 // test expectations, cited per case: tests/test_efficient_frontier.py @4d3c878 (arithmetic mean
 // returns, sample covariance, risk-free 0.02) and tests/test_hrp.py @08362a1 with
 // tests/resources/weights_hrp.csv @eaba8dc.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { meanHistoricalReturn, parseWideCsv, returnsFromPrices } from '@ballast/domain-optimizer';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliContext } from '../cli-context';
@@ -104,6 +105,48 @@ describe('ballast optimize on stock_prices.csv', () => {
       'arithmetic',
     );
     expectTuple(report, [0.33035037367760506, 0.21671276571944567, 1.4320816434015786]);
+  });
+
+  it('user forecasts equal to the arithmetic means give test_max_sharpe_long_only again', async () => {
+    const returns = returnsFromPrices(parseWideCsv(readFileSync(join(root, fixture), 'utf8')));
+    const means = meanHistoricalReturn(returns, { compounding: false }).values;
+    const forecasts = file(
+      'forecasts.json',
+      JSON.stringify(Object.fromEntries(returns.symbols.map((s, i) => [s, means[i]]))),
+    );
+    const report = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'max-sharpe',
+      '--expected-returns',
+      'forecast',
+      '--forecasts',
+      forecasts,
+    );
+    expectTuple(report, [0.33035037367760506, 0.21671276571944567, 1.4320816434015786]);
+    const partial = file('partial.json', JSON.stringify({ AAPL: 0.1 }));
+    const r = await run(
+      '--prices',
+      fixture,
+      '--objective',
+      'max-sharpe',
+      '--expected-returns',
+      'forecast',
+      '--forecasts',
+      partial,
+      '--symbols',
+      'AAPL,XOM',
+    );
+    expect([r.code, r.stderr]).toEqual([
+      1,
+      'ballast optimize: InvalidInputError: invalid input: no forecast for XOM\n',
+    ]);
+    const alone = await run('--prices', fixture, '--objective', 'max-sharpe', '--forecasts', partial);
+    expect([alone.code, alone.stderr]).toEqual([
+      2,
+      'ballast optimize: --expected-returns forecast and --forecasts FILE go together\n',
+    ]);
   });
 
   it('max-sharpe with --bounds=-inf,inf matches test_max_sharpe_short', async () => {

@@ -30,6 +30,7 @@ interface OptimizeOptions {
   readonly objective: ObjectiveName;
   readonly expectedReturns: ExpectedReturnModel;
   readonly span?: string;
+  readonly forecasts?: string;
   readonly benchmark?: string;
   readonly riskModel: RiskModelName;
   readonly frequency: string;
@@ -213,6 +214,13 @@ async function buildRequest(context: CliContext, options: OptimizeOptions): Prom
     options.views === undefined
       ? undefined
       : await readJsonFile(context, '--views', options.views, viewsSchema);
+  const forecasts =
+    options.forecasts === undefined
+      ? undefined
+      : await readJsonFile(context, '--forecasts', options.forecasts, z.record(z.string(), z.number()));
+  if ((forecasts !== undefined) !== (options.expectedReturns === 'forecast')) {
+    throw new CliUsageError('--expected-returns forecast and --forecasts FILE go together');
+  }
   const frequency = parsePositiveInteger('--frequency', options.frequency);
   const global = options.bounds === undefined ? undefined : parseBounds(options.bounds);
   const bounds = assetBounds(returns.symbols, global, constraints, constraintsFile);
@@ -248,6 +256,7 @@ async function buildRequest(context: CliContext, options: OptimizeOptions): Prom
     ...optional('maxTrackingError', constraints?.maxTrackingError),
     ...optional('highs', needsHighs(constraints) ? await highsLoader() : undefined),
     ...optional('blackLitterman', views),
+    ...optional('forecasts', forecasts),
   };
 }
 
@@ -293,6 +302,10 @@ export const registerOptimizeCommand: RegisterCommand = (program: Command, conte
       new Option('--expected-returns <model>', 'expected returns model')
         .choices(EXPECTED_RETURN_MODELS)
         .default('mean'),
+    )
+    .option(
+      '--forecasts <file>',
+      'JSON {SYM: annual expected return}: the user forecasts of --expected-returns forecast',
     )
     .option('--span <n>', 'EMA span of --expected-returns ema (500) and --risk-model exp-cov (180)')
     .option('--benchmark <file>', 'one-column prices CSV: the market of --expected-returns capm')

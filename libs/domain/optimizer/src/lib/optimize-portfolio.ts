@@ -51,7 +51,7 @@ export const OBJECTIVES = [
 ] as const;
 export type ObjectiveName = (typeof OBJECTIVES)[number];
 
-export const EXPECTED_RETURN_MODELS = ['mean', 'arithmetic', 'ema', 'capm'] as const;
+export const EXPECTED_RETURN_MODELS = ['mean', 'arithmetic', 'ema', 'capm', 'forecast'] as const;
 export type ExpectedReturnModel = (typeof EXPECTED_RETURN_MODELS)[number];
 
 export const RISK_MODELS = [
@@ -102,8 +102,10 @@ export interface OptimizeRequest {
   /** Periodic (daily by default) simple returns, one column per asset. */
   readonly returns: SeriesMatrix;
   readonly objective: ObjectiveName;
-  /** Default `mean` (compounded, CAGR). */
+  /** Default `mean` (compounded, CAGR); `forecast` takes `forecasts`. */
   readonly expectedReturns?: ExpectedReturnModel;
+  /** User forecasts of annual expected returns by symbol, for `expectedReturns: 'forecast'`. */
+  readonly forecasts?: Readonly<Record<string, number>>;
   /** EMA span for `ema` returns (500) and for `exp-cov` (180) when given. */
   readonly span?: number;
   /** Benchmark returns aligned by date with `returns` (see {@link alignByDate}); CAPM's market. */
@@ -205,6 +207,21 @@ export function assertNoConstantSeries(returns: SeriesMatrix): void {
   }
 }
 
+/** User forecasts in symbol order; every symbol needs one, and only known symbols may have one. */
+function forecastVector(
+  symbols: readonly string[],
+  forecasts: Readonly<Record<string, number>> | undefined,
+): Float64Array {
+  if (!forecasts) throw new InvalidInputError('forecast expected returns need forecasts');
+  for (const [s, v] of Object.entries(forecasts)) {
+    if (!symbols.includes(s)) throw new InvalidInputError(`forecast for ${s}, which is not in the universe`);
+    if (!isFiniteNumber(v)) throw new InvalidInputError(`forecast for ${s} is not a finite number`);
+  }
+  const missing = symbols.filter((s) => forecasts[s] === undefined);
+  if (missing.length > 0) throw new InvalidInputError(`no forecast for ${missing.join(', ')}`);
+  return Float64Array.from(symbols, (s) => forecasts[s] as number);
+}
+
 function estimate(request: OptimizeRequest): Estimates {
   const { returns } = request;
   const frequency = request.frequency ?? 252;
@@ -217,13 +234,15 @@ function estimate(request: OptimizeRequest): Estimates {
   const market = request.benchmarkReturns ? alignByDate(returns, request.benchmarkReturns) : undefined;
   const model = request.expectedReturns ?? 'mean';
   const mu =
-    model === 'mean'
-      ? meanHistoricalReturn(returns, { frequency })
-      : model === 'arithmetic'
-        ? meanHistoricalReturn(returns, { frequency, compounding: false })
-        : model === 'ema'
-          ? emaHistoricalReturn(returns, { frequency, ...(request.span ? { span: request.span } : {}) })
-          : capmReturn(returns, { frequency, riskFreeRate, ...(market ? { marketReturns: market } : {}) });
+    model === 'forecast'
+      ? { values: forecastVector(returns.symbols, request.forecasts) }
+      : model === 'mean'
+        ? meanHistoricalReturn(returns, { frequency })
+        : model === 'arithmetic'
+          ? meanHistoricalReturn(returns, { frequency, compounding: false })
+          : model === 'ema'
+            ? emaHistoricalReturn(returns, { frequency, ...(request.span ? { span: request.span } : {}) })
+            : capmReturn(returns, { frequency, riskFreeRate, ...(market ? { marketReturns: market } : {}) });
   const riskModel = request.riskModel ?? 'sample';
   const risk =
     riskModel === 'sample'
