@@ -1,0 +1,107 @@
+// optimizePortfolio: the pipeline behind `ballast optimize`. Golden values as in
+// mean-variance.spec.ts (PyPortfolioOpt tests/test_efficient_frontier.py @4d3c878, arithmetic mean,
+// sample covariance, risk-free 0.02, tests/resources/stock_prices.csv in fixtures/, MIT); the rest
+// checks the fallback chain and the refusals.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  assertNoConstantSeries,
+  ConstantSeriesError,
+  InvalidInputError,
+  NoAssetAboveRiskFreeRateError,
+  optimizePortfolio,
+  type SeriesMatrix,
+} from '../index';
+import { stockReturns } from '../testing/pyportfolioopt-data';
+
+const returns = stockReturns(readFileSync(join(__dirname, '../../fixtures/stock_prices.csv'), 'utf8'));
+let ticks = 0;
+const clock = (): number => (ticks += 5);
+
+describe('optimizePortfolio', () => {
+  it('reproduces test_max_sharpe_long_only and reports timings from the given clock', () => {
+    ticks = 0;
+    const r = optimizePortfolio({ returns, objective: 'max-sharpe', expectedReturns: 'arithmetic', clock });
+    expect(Math.abs(r.performance.expectedReturn - 0.33035037367760506)).toBeLessThan(1e-6);
+    expect(Math.abs(r.performance.volatility - 0.21671276571944567)).toBeLessThan(1e-6);
+    expect(r.diagnostics).toEqual({
+      objective: 'max-sharpe',
+      solver: 'active-set',
+      iterations: expect.any(Number) as number,
+      timingsMs: { estimate: 5, solve: 5 },
+      fallbackUsed: null,
+      warnings: [],
+    });
+  });
+
+  it('walks the fallback chain in order and reports every failure before the step that answered', () => {
+    const r = optimizePortfolio({
+      returns,
+      objective: 'max-sharpe',
+      riskFreeRate: 5,
+      fallback: ['efficient-return', 'previous-weights'],
+      currentWeights: { AAPL: 0.6, XOM: 0.4 },
+    });
+    expect(r.diagnostics.fallbackUsed).toBe('previous-weights');
+    const [first, second, ...rest] = r.diagnostics.warnings;
+    expect(first).toMatch(
+      /^max-sharpe failed: NoAssetAboveRiskFreeRateError: max-sharpe: no expected return exceeds the risk-free rate 5 /,
+    );
+    expect(second).toBe(
+      'efficient-return failed: InvalidInputError: invalid input: efficient-return needs a target return',
+    );
+    expect(rest).toEqual([]);
+    expect(r.weights['AAPL']).toBe(0.6);
+    expect(r.weights['GOOG']).toBe(0);
+  });
+
+  it('rethrows the last failure when no step answers, and never catches bad data', () => {
+    expect(() =>
+      optimizePortfolio({ returns, objective: 'max-sharpe', riskFreeRate: 5, fallback: ['efficient-risk'] }),
+    ).toThrow(InvalidInputError);
+    expect(() => optimizePortfolio({ returns, objective: 'max-sharpe', riskFreeRate: 5 })).toThrow(
+      NoAssetAboveRiskFreeRateError,
+    );
+    const constant: SeriesMatrix = {
+      symbols: ['A', 'B'],
+      dates: ['1', '2', '3'],
+      values: Float64Array.from([0.01, 0, -0.02, 0, 0.03, 0]),
+    };
+    expect(() => assertNoConstantSeries(constant)).toThrow(new ConstantSeriesError('B'));
+    expect(() =>
+      optimizePortfolio({
+        returns: constant,
+        objective: 'min-volatility',
+        fallback: ['previous-weights'],
+        currentWeights: { A: 1 },
+      }),
+    ).toThrow(ConstantSeriesError);
+  });
+
+  it('refuses options an objective cannot honour instead of ignoring them', () => {
+    expect(() => optimizePortfolio({ returns, objective: 'hrp', bounds: { upper: 0.1 } })).toThrow(
+      'invalid input: hrp is long-only and fully invested; it takes no bounds and no L2 term',
+    );
+    expect(() => optimizePortfolio({ returns, objective: 'min-volatility', marketNeutral: true })).toThrow(
+      'invalid input: min-volatility has no market-neutral form',
+    );
+    expect(() =>
+      optimizePortfolio({
+        returns,
+        objective: 'risk-parity',
+        groups: { AAPL: 'tech' },
+        groupBounds: { tech: [0, 0.1] },
+      }),
+    ).toThrow(
+      'invalid input: risk-parity takes no group bounds, transaction costs, turnover or tracking-error limits; use a mean-variance objective',
+    );
+    expect(() =>
+      optimizePortfolio({
+        returns,
+        objective: 'min-volatility',
+        groups: { AAPL: 'tech' },
+        groupBounds: { tech: [0, 0.1] },
+      }),
+    ).toThrow('invalid input: group bounds, costs, turnover and tracking error need the HiGHS solver');
+  });
+});
