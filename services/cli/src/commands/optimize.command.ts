@@ -308,7 +308,10 @@ export const registerOptimizeCommand: RegisterCommand = (program: Command, conte
       'JSON {SYM: annual expected return}: the user forecasts of --expected-returns forecast',
     )
     .option('--span <n>', 'EMA span of --expected-returns ema (500) and --risk-model exp-cov (180)')
-    .option('--benchmark <file>', 'one-column prices CSV: the market of --expected-returns capm')
+    .option(
+      '--benchmark <file>',
+      'one-column prices CSV: the market of --expected-returns capm and the market-implied δ of Black-Litterman',
+    )
     .addOption(
       new Option('--risk-model <name>', 'covariance estimator').choices(RISK_MODELS).default('sample'),
     )
