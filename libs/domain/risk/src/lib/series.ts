@@ -16,6 +16,16 @@ export type Series = ArrayLike<number>;
 export function checkedSeries(values: Series, name: string, statistic: string, minLength = 1): Float64Array {
   const n = values.length;
   if (n < minLength) throw new InsufficientDataError(statistic, minLength, n);
+  if (values instanceof Float64Array) {
+    // Monomorphic fast path (a bulk copy, then one finiteness pass): the generic loop below indexes an
+    // ArrayLike, which V8 cannot specialise when callers mix arrays and typed arrays.
+    const copy = values.slice();
+    for (let i = 0; i < n; i += 1) {
+      const v = copy[i] as number;
+      if (!Number.isFinite(v)) throw new NonFiniteValueError(name, i, v);
+    }
+    return copy;
+  }
   const out = new Float64Array(n);
   for (let i = 0; i < n; i += 1) {
     const v = values[i] as number;
