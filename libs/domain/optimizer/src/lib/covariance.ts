@@ -199,6 +199,29 @@ export function exponentialCovariance(
     for (let t = 0; t < rows; t += 1) c[j * rows + t] = (x[t * n + j] as number) - m;
   }
   const decay = 1 - 2 / (span + 1);
+  let complete = true;
+  for (let k = 0; k < x.length; k += 1) {
+    if (isMissing(x[k] as number)) {
+      complete = false;
+      break;
+    }
+  }
+  if (complete) {
+    // Every product present: Σ_t w_t c_ti c_tj / Σ_t w_t, i.e. the Gram matrix of the rows scaled
+    // by sqrt(w_t), through the blocked kernel.
+    const scaled = new Float64Array(n * rows);
+    let w = 1;
+    let den = 0;
+    for (let t = rows - 1; t >= 0; t -= 1) {
+      const root = Math.sqrt(w);
+      for (let j = 0; j < n; j += 1) scaled[t * n + j] = root * (c[j * rows + t] as number);
+      den += w;
+      w *= decay;
+    }
+    const raw = centredGram(scaled, n, rows, new Float64Array(n));
+    for (let k = 0; k < n * n; k += 1) raw[k] = (raw[k] as number) / den;
+    return scaleAndFix(returns.symbols, raw, frequency);
+  }
   const raw = new Float64Array(n * n);
   for (let i = 0; i < n; i += 1) {
     for (let j = 0; j <= i; j += 1) {

@@ -91,6 +91,46 @@ describe('exponentialCovariance', () => {
     s2.forEach((v, k) => expect(Math.abs(v - (sample[k] as number))).toBeLessThan(1e-3));
     expect(isPositiveSemidefinite(s, n)).toBe(true);
   });
+
+  it('on complete data (the blocked path) equals the EWM definition to 1e-12', () => {
+    // The fixture's last 500 rows have every asset listed, so the blocked Gram path is taken.
+    const rows = 500;
+    const start = (returns.dates.length - rows) * n;
+    const tail = {
+      symbols: returns.symbols,
+      dates: returns.dates.slice(-rows),
+      values: returns.values.slice(start),
+    };
+    expect(tail.values.some((v) => Number.isNaN(v))).toBe(false);
+    const fast = exponentialCovariance(tail, { span: 60 }).matrix;
+    const decay = 1 - 2 / 61;
+    const mean = (j: number): number => {
+      let m = 0;
+      for (let t = 0; t < rows; t += 1) m += (tail.values[t * n + j] as number) / rows;
+      return m;
+    };
+    const means = Array.from({ length: n }, (_, j) => mean(j));
+    for (const [i, j] of [
+      [0, 0],
+      [3, 7],
+      [19, 2],
+      [11, 11],
+    ] as const) {
+      let num = 0;
+      let den = 0;
+      for (let t = 0; t < rows; t += 1) {
+        const w = decay ** (rows - 1 - t);
+        num +=
+          w *
+          ((tail.values[t * n + i] as number) - (means[i] as number)) *
+          ((tail.values[t * n + j] as number) - (means[j] as number));
+        den += w;
+      }
+      expect(Math.abs((fast[i * n + j] as number) - (252 * num) / den)).toBeLessThan(
+        1e-12 * Math.abs((252 * num) / den) + 1e-18,
+      );
+    }
+  });
 });
 
 describe('shrinkage estimators', () => {
