@@ -72,31 +72,52 @@ export function symmetricEigenProjection(
     for (let j = off + 1; j < n; j += 1) v[j] = a[base + j] as number;
     const beta = 2 / (v[off] ** 2 + sigma);
     q.fill(0, off, n);
-    for (let gi = off; gi < n; gi += 1) {
-      const row = gi * n;
-      const vi = v[gi] as number;
-      let s: number;
-      if (pending) {
-        const pvi = pv[gi] as number;
-        const pqi = pq[gi] as number;
-        const aii = (a[row + gi] as number) - pvi * (pq[gi] as number) - pqi * (pv[gi] as number);
-        a[row + gi] = aii;
-        s = aii * vi;
-        for (let j = gi + 1; j < n; j += 1) {
-          const aij = (a[row + j] as number) - pvi * (pq[j] as number) - pqi * (pv[j] as number);
-          a[row + j] = aij;
-          s += aij * (v[j] as number);
-          q[j] = (q[j] as number) + aij * vi;
-        }
-      } else {
-        s = (a[row + gi] as number) * vi;
-        for (let j = gi + 1; j < n; j += 1) {
-          const aij = a[row + j] as number;
-          s += aij * (v[j] as number);
-          q[j] = (q[j] as number) + aij * vi;
-        }
+    if (!pending) {
+      // No pending update: zero vectors make the pass below apply nothing, with one code path.
+      pv.fill(0, off, n);
+      pq.fill(0, off, n);
+    }
+    // Two rows per pass, so that pv[j], pq[j], v[j] and q[j] are loaded once for both.
+    let gi = off;
+    for (; gi + 1 < n; gi += 2) {
+      const row0 = gi * n;
+      const row1 = row0 + n;
+      const g1 = gi + 1;
+      const v0 = v[gi] as number;
+      const v1 = v[g1] as number;
+      const pv0 = pv[gi] as number;
+      const pq0 = pq[gi] as number;
+      const pv1 = pv[g1] as number;
+      const pq1 = pq[g1] as number;
+      const a00 = (a[row0 + gi] as number) - 2 * pv0 * pq0;
+      const a01 = (a[row0 + g1] as number) - pv0 * pq1 - pq0 * pv1;
+      const a11 = (a[row1 + g1] as number) - 2 * pv1 * pq1;
+      a[row0 + gi] = a00;
+      a[row0 + g1] = a01;
+      a[row1 + g1] = a11;
+      let s0 = a00 * v0 + a01 * v1;
+      let s1 = a01 * v0 + a11 * v1;
+      for (let j = gi + 2; j < n; j += 1) {
+        const pvj = pv[j] as number;
+        const pqj = pq[j] as number;
+        const vj = v[j] as number;
+        const x0 = (a[row0 + j] as number) - pv0 * pqj - pq0 * pvj;
+        const x1 = (a[row1 + j] as number) - pv1 * pqj - pq1 * pvj;
+        a[row0 + j] = x0;
+        a[row1 + j] = x1;
+        s0 += x0 * vj;
+        s1 += x1 * vj;
+        q[j] = (q[j] as number) + x0 * v0 + x1 * v1;
       }
-      q[gi] = (q[gi] as number) + s;
+      q[gi] = (q[gi] as number) + s0;
+      q[g1] = (q[g1] as number) + s1;
+    }
+    if (gi < n) {
+      // The last row on its own: only its diagonal entry is in the upper triangle.
+      const row = gi * n;
+      const aii = (a[row + gi] as number) - 2 * (pv[gi] as number) * (pq[gi] as number);
+      a[row + gi] = aii;
+      q[gi] = (q[gi] as number) + aii * (v[gi] as number);
     }
     let vq = 0;
     for (let i = off; i < n; i += 1) {
