@@ -30,8 +30,8 @@ export function symmetricEigenProjection(
   const n = size;
   if (matrix.length !== n * n) throw new LengthMismatchError('matrix', matrix.length, `${n}×${n}`, n * n);
   if (vector.length !== n) throw new LengthMismatchError('vector', vector.length, 'matrix size', n);
-  const a = Float64Array.from(matrix);
-  const u = Float64Array.from(vector);
+  const a = matrix.slice();
+  const u = vector instanceof Float64Array ? vector.slice() : Float64Array.from(vector);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   // Reflector v and q = p - (β/2)(vᵀp)v of the current step, and those of the previous step whose
