@@ -1,4 +1,4 @@
-import { checkedSeries, type Series } from './series';
+import { checkedReadOnly, checkedSeries, type Series } from './series';
 import { symmetricEigenProjection } from './symmetric-eigen';
 import {
   InsufficientDataError,
@@ -52,7 +52,7 @@ export function covarianceMatrix(assets: readonly Series[]): SymmetricMatrix {
   for (let a = 0; a < n; a += 1) {
     const series = assets[a] as Series;
     if (series.length !== t) throw new LengthMismatchError('asset 0', t, `asset ${a}`, series.length);
-    const col = checkedSeries(series, `asset ${a}`, 'covariance matrix', 2);
+    const col = checkedReadOnly(series, `asset ${a}`, 'covariance matrix', 2);
     let s = 0;
     for (let i = 0; i < t; i += 1) s += col[i] as number;
     // A constant series centres to exact zeros (its float mean may differ from the value by an ulp),

@@ -1,4 +1,4 @@
-import { checkedSeries, checkPositiveInteger, type Series } from './series';
+import { checkedReadOnly, checkedSeries, checkPositiveInteger, type Series } from './series';
 import { DEFAULT_PERIODS_PER_YEAR } from './conventions';
 import {
   InsufficientDataError,
@@ -120,7 +120,7 @@ export function portfolioRiskReport(input: PortfolioReportInput): PortfolioRiskR
   const assets = input.assetReturns.map((r, a) => {
     if (r.length !== t)
       throw new LengthMismatchError('dates', t, `${input.symbols[a] as string} returns`, r.length);
-    return checkedSeries(r, `${input.symbols[a] as string} returns`, 'portfolio risk report');
+    return checkedReadOnly(r, `${input.symbols[a] as string} returns`, 'portfolio risk report');
   });
   const weights = checkedSeries(input.weights, 'weights', 'portfolio risk report');
   const periods = input.periodsPerYear ?? DEFAULT_PERIODS_PER_YEAR;

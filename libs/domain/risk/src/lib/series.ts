@@ -35,6 +35,26 @@ export function checkedSeries(values: Series, name: string, statistic: string, m
   return out;
 }
 
+/**
+ * As {@link checkedSeries}, but a Float64Array is checked in place and returned as is (no copy), for
+ * callers that only read it; other array-likes are copied. Never mutate the result.
+ */
+export function checkedReadOnly(
+  values: Series,
+  name: string,
+  statistic: string,
+  minLength = 1,
+): Float64Array {
+  if (!(values instanceof Float64Array)) return checkedSeries(values, name, statistic, minLength);
+  const n = values.length;
+  if (n < minLength) throw new InsufficientDataError(statistic, minLength, n);
+  for (let i = 0; i < n; i += 1) {
+    const v = values[i] as number;
+    if (!Number.isFinite(v)) throw new NonFiniteValueError(name, i, v);
+  }
+  return values;
+}
+
 /** Checks that two series have the same length and, when both carry ISO dates, the same dates. */
 export function checkAligned(
   left: Series,

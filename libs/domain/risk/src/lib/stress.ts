@@ -1,4 +1,4 @@
-import { checkedSeries, checkPositiveInteger, type Series } from './series';
+import { checkedReadOnly, checkedSeries, checkPositiveInteger, type Series } from './series';
 import {
   InsufficientDataError,
   InvalidParameterError,
@@ -67,7 +67,7 @@ function checkPortfolio(p: StressPortfolio): CheckedPortfolio {
   const returns = p.assetReturns.map((r, a) => {
     if (r.length !== p.dates.length)
       throw new LengthMismatchError('dates', p.dates.length, `${p.symbols[a] as string} returns`, r.length);
-    return checkedSeries(r, `${p.symbols[a] as string} returns`, 'stress test', 0);
+    return checkedReadOnly(r, `${p.symbols[a] as string} returns`, 'stress test', 0);
   });
   return { dates: p.dates, symbols: p.symbols, returns, weights };
 }
