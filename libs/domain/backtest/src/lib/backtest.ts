@@ -211,11 +211,14 @@ export function runBacktest(
     if (!/^-?\d+(\.\d+)?$/.test(flow.amount)) {
       throw new BacktestConfigError(`cashFlows[${index}].amount`, `"${flow.amount}" is not a decimal amount`);
     }
-    // The planner takes one pending cash flow at a time (issue 3's policy.cashFlow).
-    if (index > 0 && flows[index - 1]?.date === flow.date) {
+    // The planner takes one pending cash flow at a time (issue 3's policy.cashFlow); a flow dated on
+    // a day without prices arrives on the next trading day, which must not have one already.
+    const arrives = rows.find((row) => row.date >= flow.date)?.date;
+    const previous = flows[index - 1];
+    if (previous !== undefined && rows.find((row) => row.date >= previous.date)?.date === arrives) {
       throw new BacktestConfigError(
         `cashFlows[${index}].date`,
-        `a second cash flow on ${flow.date}; give one flow per date (combine amounts, or move one a day)`,
+        `a second cash flow arriving on ${arrives ?? flow.date}; give one flow per trading day (combine amounts, or move one a day)`,
       );
     }
   });
@@ -275,8 +278,12 @@ function simulate(input: SimulationInput): PolicyResult {
   const value = new Float64Array(days);
   const drift = new Float64Array(days);
   const weights = symbols.map(() => new Float64Array(days));
-  const flowByDay = new Map<string, ScheduledCashFlow[]>();
-  for (const flow of input.flows) flowByDay.set(flow.date, [...(flowByDay.get(flow.date) ?? []), flow]);
+  // A flow dated on a weekend or holiday arrives on the next trading day.
+  const flowByDay = new Map<string, ScheduledCashFlow>();
+  for (const flow of input.flows) {
+    const day = rows.find((row) => row.date >= flow.date)?.date;
+    if (day !== undefined) flowByDay.set(day, flow);
+  }
   const flowValue = new Float64Array(days);
   const events: RebalanceEvent[] = [];
   let lastRebalance = policy.lastRebalance;
@@ -288,7 +295,7 @@ function simulate(input: SimulationInput): PolicyResult {
       events.push(execute(books, pending, row.date, (s) => price(close, symbols, s, t), policy));
       pending = undefined;
     }
-    const flow = flowByDay.get(row.date)?.[0];
+    const flow = flowByDay.get(row.date);
     const decide =
       flow !== undefined || mayFire(books, symbols, close, t, targets, policy, row.date, lastRebalance);
     if (decide) {
@@ -508,8 +515,11 @@ function execute(
       traded = traded.plus(gross);
       costs = costs.plus(cost);
     } else {
+      // The account keeps its cash buffer at the fill prices: a buy the cash no longer covers (the
+      // price rose since the decision) is cut, as a broker's pre-trade check would.
       const perShare = fillPrice.times(costRate.plus(1));
-      const affordable = book.cash.minus(commission).dividedBy(perShare);
+      const reserve = new Decimal(String(policy.cashBuffer)).times(accountValue(book, priceOf));
+      const affordable = book.cash.minus(commission).minus(reserve).dividedBy(perShare);
       const cap = policy.wholeShares ? affordable.floor() : affordable.toDecimalPlaces(6, Decimal.ROUND_DOWN);
       if (quantity.gt(cap)) {
         quantity = Decimal.max(cap, 0);
@@ -536,6 +546,14 @@ function execute(
     costs: costs.toNumber(),
     partialFills,
   };
+}
+
+function accountValue(book: AccountBook, priceOf: (symbol: string) => number): Decimal {
+  let value = book.cash;
+  for (const [symbol, holding] of book.holdings) {
+    for (const lot of holding.lots) value = value.plus(lot.quantity.times(String(priceOf(symbol))));
+  }
+  return value;
 }
 
 /** First in, first out, until the tax engine's relief methods take over (issue 6). */

@@ -42,6 +42,9 @@ export function createHighsSolver(highs: HighsLike, options: HighsSolverOptions 
         // multiplied by its share count (hundreds), a switch of 1e-7 lets an order trade without paying
         // its commission in the model, and the plan then misses the cash by that commission.
         mip_feasibility_tolerance: 1e-9,
+        // The feasibility-jump heuristic costs 60-100 ms per solve in WebAssembly and finds nothing
+        // the planner's models need (planner benchmark, issue 3).
+        mip_heuristic_run_feasibility_jump: false,
         ...(program.absoluteGap === undefined ? {} : { mip_abs_gap: program.absoluteGap }),
       });
       switch (result.Status) {

@@ -15,7 +15,14 @@ import {
   valuePortfolio,
 } from '@ballast/domain-portfolio';
 import { CashBufferInfeasibleError, InfeasiblePlanError, UnreachableTargetError } from './errors';
-import { type LinearSolver, type LpConstraint, type LpTerm, type LpVariable } from './linear-program';
+import {
+  type LinearProgram,
+  type LinearSolution,
+  type LinearSolver,
+  type LpConstraint,
+  type LpTerm,
+  type LpVariable,
+} from './linear-program';
 import { type Trigger, evaluateTriggers, isDiscretionary, outOfBandSymbols } from './triggers';
 
 /** One order of a plan. Quantities and money are canonical decimal strings. */
@@ -226,6 +233,14 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
   const cooling = holds.some((hold) => hold.kind === 'cooldown');
   const oneWay = policy.mode === 'cash-flow' || (obligationsOnly && (policy.mode !== 'full' || cooling));
   const sides: TradeSides = oneWay ? (flowSign > 0 ? 'buy' : 'sell') : 'both';
+  // An account under its buffer sells whatever the plan's direction: a deposit elsewhere cannot
+  // raise its cash.
+  const underBuffer = new Set(
+    triggers.flatMap((trigger) => (trigger.kind === 'cash-buffer' ? [trigger.account] : [])),
+  );
+  const sidesByAccount = accounts.map((account): TradeSides =>
+    sides !== 'both' && underBuffer.has(account.id) ? 'sell' : sides,
+  );
   const tradable =
     policy.mode === 'band' && !obligationsOnly
       ? symbols.filter((symbol) => outOfBand.has(symbol))
@@ -255,7 +270,7 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
     legs = solve(
       accounts,
       tradable,
-      sides,
+      sidesByAccount,
       price,
       plannedWeight,
       before,
@@ -265,6 +280,9 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
       doNotBuy,
       doNotSell,
       solver,
+      // Band mode's "only toward the target" binds discretionary trading; a plan that only a cash
+      // flow or a buffer calls for may have to sell an underweight holding to raise the cash.
+      policy.mode === 'band' && !obligationsOnly,
     );
     legs = repairCash(legs, accounts, price, policy);
   }
@@ -306,6 +324,51 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
     minRatio: benefitCost.minRatio,
   });
   return reportOf([]);
+}
+
+/**
+ * Solves the planning MIP by relax-and-fix, a standard MIP heuristic (e.g. Pochet and Wolsey,
+ * "Production Planning by Mixed Integer Programming", 2006, section 3.6): first the LP relaxation
+ * (shares continuous, on/off switches in [0, 1]); then the MIP with the LP's trade pattern fixed
+ * (a leg the LP leaves at zero stays at zero; a leg the LP trades above its minimum keeps its switch
+ * on), which leaves integer share counts on the traded legs and a handful of binaries. Branch and
+ * bound over every switch of a household of hundreds of legs does not finish in seconds (the
+ * planner benchmark); the restricted MIP does, and whole shares stay exact. Should the restriction
+ * be infeasible (rounding needs a leg the LP did not use), the full MIP decides.
+ */
+function solveRelaxAndFix(
+  program: LinearProgram,
+  legFloor: ReadonlyMap<string, { price: number; minimum: number }>,
+  solver: LinearSolver,
+): LinearSolution {
+  if (program.variables.every((variable) => variable.kind === 'continuous')) return solver.solve(program);
+  const relaxed = solver.solve({
+    variables: program.variables.map((variable) => ({ ...variable, kind: 'continuous' })),
+    constraints: program.constraints,
+  });
+  if (relaxed.status !== 'optimal') return relaxed;
+  const unused = new Set<string>();
+  const on = new Set<string>();
+  for (const [name, floor] of legFloor) {
+    const value = relaxed.values.get(name) ?? 0;
+    if (value <= 1e-9) {
+      unused.add(name);
+      unused.add(`y${name}`);
+    } else if (value * floor.price >= floor.minimum + 1e-9) {
+      on.add(`y${name}`);
+    }
+  }
+  const restricted = solver.solve({
+    ...program,
+    variables: program.variables.map((variable) =>
+      unused.has(variable.name)
+        ? { ...variable, upper: 0 }
+        : on.has(variable.name)
+          ? { ...variable, lower: 1 }
+          : variable,
+    ),
+  });
+  return restricted.status === 'optimal' ? restricted : solver.solve(program);
 }
 
 /** Which sides a plan may trade. */
@@ -467,7 +530,7 @@ function assertBuffersReachable(
 function solve(
   accounts: readonly AccountState[],
   tradable: readonly string[],
-  sides: TradeSides,
+  sidesByAccount: readonly TradeSides[],
   price: ReadonlyMap<string, Decimal>,
   targetBySymbol: ReadonlyMap<string, number>,
   before: DriftReport,
@@ -477,6 +540,7 @@ function solve(
   doNotBuy: ReadonlySet<string>,
   doNotSell: ReadonlySet<string>,
   solver: LinearSolver,
+  towardTargetOnly: boolean,
 ): Leg[] {
   const V = totalValue.toNumber();
   const sigma = policy.costs.spreadBps / 10_000;
@@ -489,6 +553,8 @@ function solve(
   const variables: LpVariable[] = [];
   const constraints: LpConstraint[] = [];
   const legVariables: { name: string; accountIndex: number; symbol: string; side: 'buy' | 'sell' }[] = [];
+  /** Per leg variable: its price and the smallest value it may trade (for relax-and-fix below). */
+  const legFloor = new Map<string, { price: number; minimum: number }>();
   const perSymbol = new Map<string, LpTerm[]>();
   const perAccount = new Map<number, LpTerm[]>();
   /** Household cash movement of every leg: sales in, buys, spread and commissions out. */
@@ -504,6 +570,7 @@ function solve(
       // solver's quantity to the grid cannot take a trade below the policy minimum.
       const effectiveMin = minTrade > 0 && !whole ? minTrade + p * 10 ** -FRACTIONAL_DIGITS : minTrade;
       const legs: { side: 'buy' | 'sell'; upper: number }[] = [];
+      const sides = sidesByAccount[a] ?? 'both';
       if (!doNotBuy.has(symbol) && sides !== 'sell') {
         const upper = Math.max(account.value.toNumber(), 0) / p;
         legs.push({ side: 'buy', upper: whole ? Math.floor(upper) : upper });
@@ -522,6 +589,7 @@ function solve(
           cost: (sigma + TIE_BREAK_COST) * p,
         });
         legVariables.push({ name, accountIndex: a, symbol, side });
+        legFloor.set(name, { price: p, minimum: effectiveMin });
         push(perSymbol, symbol, { variable: name, coefficient: side === 'buy' ? p : -p });
         const cashPerShare =
           side === 'buy' ? -p * (1 + sigma - beta * sigma) : p * (1 - sigma + beta * sigma);
@@ -567,7 +635,7 @@ function solve(
   for (const [symbol, terms] of perSymbol) {
     const si = tradable.indexOf(symbol);
     const gap = (targetBySymbol.get(symbol) ?? 0) * V - (currentValue.get(symbol) ?? 0);
-    if (policy.mode === 'band') {
+    if (towardTargetOnly) {
       // Band mode moves every out-of-band holding toward its target and never past its mirror image:
       // the net household trade has the sign of the gap and at most twice its size, so |drift| never
       // grows (issue 3's band-mode property). Full mode may sell an underweight holding to fund a
@@ -590,7 +658,7 @@ function solve(
   // overweight holding in cash. Two-way plans leave it out: band and partial modes trade only some
   // symbols, whose sales must be free to land in cash; in full mode every dollar not in a symbol is
   // cash anyway.
-  if (sides !== 'both' && cashMovement.length > 0) {
+  if (sidesByAccount.some((sides) => sides !== 'both') && cashMovement.length > 0) {
     const cashTarget = Math.max(0, 1 - sumOf([...targetBySymbol.values()])) * V;
     const cashNow = accounts.reduce((sum, account) => sum + account.cash.toNumber(), 0);
     variables.push({ name: 'cp', kind: 'continuous', lower: 0, upper: Infinity, cost: 1 });
@@ -645,7 +713,8 @@ function solve(
 
   // A plan within half a basis point of the household's value of the best possible distance is as
   // good as the best: bands are hundreds of basis points wide and one share is often worth more.
-  const solution = solver.solve({ variables, constraints, absoluteGap: MIP_ABSOLUTE_GAP_OF_VALUE * V });
+  const program: LinearProgram = { variables, constraints, absoluteGap: MIP_ABSOLUTE_GAP_OF_VALUE * V };
+  const solution = solveRelaxAndFix(program, legFloor, solver);
   if (solution.status !== 'optimal') {
     const short = accounts
       .filter((account) => account.cash.lt(account.value.times(String(beta))))

@@ -75,8 +75,14 @@ describe('planning modes and triggers', () => {
 
   it('cash-flow mode raises a withdrawal selling only, from the most overweight', () => {
     const withdrawal = withPolicy(household, { ...frictionless, mode: 'cash-flow', cashFlow: '-1000' });
-    // 9 000 after: AAA wants 3 600 (holds 5 000): the 1 000 comes from AAA; CCC, underweight, is not bought.
-    expect(orders(withdrawal, solver)).toEqual(['sell 10 AAA']);
+    // 9 000 after: AAA wants 3 600 (holds 5 000), BBB 2 700 (3 000), DDD 900 (1 000): the 1 000 comes
+    // from those, every dollar of it closing a dollar of distance; CCC, underweight, is neither sold nor bought.
+    const plan = planRebalance({ portfolio: withdrawal, prices, asOf: '2016-06-30' }, solver);
+    expect(plan.orders.every((o) => o.side === 'sell' && ['AAA', 'BBB', 'DDD'].includes(o.symbol))).toBe(
+      true,
+    );
+    expect(plan.orders.reduce((sum, o) => sum + Number(o.estimatedValue), 0)).toBe(1000);
+    expect(plan.after.accounts[0]?.cash).toBe('0');
   });
 
   it('cash-flow mode without a cash flow does nothing', () => {
