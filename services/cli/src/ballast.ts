@@ -6,6 +6,7 @@ void runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
+  stderrIsTty: process.stderr.isTTY,
 }).then((code) => {
   // exitCode rather than exit(): stdout may still be draining into a pipe.
   process.exitCode = code;

@@ -11,6 +11,8 @@ export interface CliContext {
   readonly stderr: (text: string) => void;
   /** Relative input paths resolve against this directory. */
   readonly cwd: string;
+  /** Whether stderr is a terminal: long commands then draw a progress bar there. */
+  readonly stderrIsTty?: boolean;
 }
 
 /** Bad usage or unreadable input: the message says which option or file and why. Exit code 2. */

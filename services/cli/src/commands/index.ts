@@ -1,5 +1,6 @@
 import { type Command } from 'commander';
 import { type CliContext } from '../cli-context';
+import { registerBacktestCommand } from './backtest.command';
 import { registerHarvestCommand } from './harvest.command';
 import { registerOptimizeCommand } from './optimize.command';
 import { registerPlanCommand } from './plan.command';
@@ -16,4 +17,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerRiskCommand,
   registerSignalsCommand,
   registerHarvestCommand,
+  registerBacktestCommand,
 ];

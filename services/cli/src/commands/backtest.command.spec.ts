@@ -1,0 +1,132 @@
+import path from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import { ballast, scratchFiles } from '../testing/run-in-process';
+
+jest.setTimeout(120_000);
+
+const cliDir = path.resolve(__dirname, '../..');
+const prices = path.join(cliDir, 'data/etf-prices-23-2008-2016.csv');
+const household = path.join(cliDir, 'examples/demo-household.json');
+
+interface BacktestJson {
+  from: string;
+  to: string;
+  days: number;
+  pricesOnly: boolean;
+  policies: {
+    name: string;
+    metrics: {
+      finalValue: number;
+      rebalances: number;
+      trades: number;
+      costs: number;
+      timeOutOfBand: number | null;
+    };
+    events: { date: string; filledOn: string; triggers: string[] }[];
+    series?: { dates: string[]; value: number[] };
+  }[];
+}
+
+function config(overrides: Record<string, unknown> = {}): string {
+  return scratchFiles({
+    'backtest.yaml': toYaml({
+      prices,
+      household,
+      from: '2015-01-02',
+      to: '2015-12-31',
+      policies: [
+        { name: 'hold', rebalance: false },
+        { name: 'quarterly', policy: { calendar: { frequency: 'quarterly', day: 1 } } },
+      ],
+      ...overrides,
+    }),
+  });
+}
+
+describe('ballast backtest', () => {
+  it('replays the policies of a configuration and prints one JSON document', async () => {
+    const dir = config();
+    const run = await ballast([
+      'backtest',
+      '--config',
+      path.join(dir, 'backtest.yaml'),
+      '--json',
+      '--series',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as BacktestJson;
+    expect([result.from, result.to, result.days]).toEqual(['2015-01-02', '2015-12-31', 252]);
+    expect(result.pricesOnly).toBe(true);
+    const [hold, quarterly] = result.policies;
+    expect(hold?.metrics.rebalances).toBe(0);
+    // Quarterly on day 1: the first decision (2015-01-02, nothing recorded before) and April, July, October.
+    expect(quarterly?.events.map((e) => e.date)).toEqual([
+      '2015-01-02',
+      '2015-04-01',
+      '2015-07-01',
+      '2015-10-01',
+    ]);
+    expect(quarterly?.events.every((e) => e.filledOn > e.date)).toBe(true);
+    expect(quarterly?.series?.value).toHaveLength(252);
+    expect(quarterly?.series?.value[251]).toBeCloseTo(quarterly?.metrics.finalValue ?? 0, 6);
+  });
+
+  it('prints a comparison table without --json', async () => {
+    const run = await ballast(['backtest', '--config', path.join(config(), 'backtest.yaml')]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Backtest 2015-01-02 .. 2015-12-31: 252 trading days');
+    expect(run.stdout).toMatch(/quarterly\s+[\d,]+\s+-?\d+\.\d\d%/);
+  });
+
+  describe('rejects a bad configuration with an error naming the field', () => {
+    it.each([
+      [
+        'an unknown symbol',
+        {
+          household: {
+            id: 'x',
+            accounts: [{ id: 'a', type: 'taxable', cash: '100', lots: [] }],
+            targets: { SPY: 0.5, NOPE: 0.5 },
+          },
+        },
+        1,
+        /prices: no price column for NOPE/,
+      ],
+      [
+        'an empty date range',
+        { from: '2020-01-01', to: '2020-12-31' },
+        1,
+        /from\/to: the range 2020-01-01\.\.2020-12-31 holds 0 day/,
+      ],
+      [
+        'a policy naming an optimizer objective',
+        { policies: [{ name: 'opt', objective: 'max-sharpe' }] },
+        2,
+        /policies\[0\]\.objective: unknown field/,
+      ],
+      [
+        'cash flows before the start date',
+        { cashFlows: [{ date: '2014-06-02', account: 'roth', amount: '1000' }] },
+        1,
+        /cashFlows\[0\]\.date: 2014-06-02 is outside the simulated range 2015-01-02\.\.2015-12-31/,
+      ],
+      [
+        'a fill timing that does not exist',
+        { fill: 'next-open' },
+        2,
+        /fill: expected next-close or same-close/,
+      ],
+    ] as const)('%s', async (_, overrides, code, message) => {
+      const run = await ballast([
+        'backtest',
+        '--config',
+        path.join(config(overrides), 'backtest.yaml'),
+        '--json',
+      ]);
+      expect(run.stdout).toBe('');
+      expect(run.code).toBe(code);
+      expect(run.stderr).toMatch(message);
+    });
+  });
+});
