@@ -1,5 +1,6 @@
 import { isMissing } from './numbers';
 import { type FrequencyOptions, pairwiseMoments, type RiskModel } from './covariance';
+import { centredGram } from './gram';
 import { fixNonPositiveSemidefinite } from './psd';
 import { checkReturns, rowCount, type SeriesMatrix } from './price-matrix';
 
@@ -68,8 +69,17 @@ function finish(
 }
 
 /** Population covariance of the centred data, `Xmᵀ Xm / t`. */
+/** `AᵀA / t` for column-major `a` (n x t), symmetric, through the blocked Gram kernel. */
+function selfProduct(a: Float64Array, n: number, t: number): Float64Array {
+  const rowMajor = new Float64Array(n * t);
+  for (let j = 0; j < n; j += 1) for (let r = 0; r < t; r += 1) rowMajor[r * n + j] = a[j * t + r] as number;
+  const g = centredGram(rowMajor, n, t, new Float64Array(n));
+  for (let k = 0; k < g.length; k += 1) g[k] = (g[k] as number) / t;
+  return g;
+}
+
 function empiricalCovariance(c: Centred): Float64Array {
-  return crossProduct(c.xm, c.xm, c.n, c.t);
+  return selfProduct(c.xm, c.n, c.t);
 }
 
 /**
@@ -85,16 +95,13 @@ function ledoitWolfConstantVariance(c: Centred): { shrunk: Float64Array; delta: 
   const mu = trace / n;
   const x2 = new Float64Array(xm.length);
   for (let k = 0; k < xm.length; k += 1) x2[k] = (xm[k] as number) ** 2;
+  const squares = selfProduct(x2, n, t);
   let betaSum = 0;
   let deltaSum = 0;
-  for (let i = 0; i < n; i += 1) {
-    for (let j = 0; j < n; j += 1) {
-      let b = 0;
-      for (let r = 0; r < t; r += 1) b += (x2[i * t + r] as number) * (x2[j * t + r] as number);
-      betaSum += b;
-      const e = (emp[i * n + j] as number) * t;
-      deltaSum += e * e;
-    }
+  for (let k = 0; k < n * n; k += 1) {
+    betaSum += (squares[k] as number) * t;
+    const e = (emp[k] as number) * t;
+    deltaSum += e * e;
   }
   deltaSum /= t * t;
   let beta = (1 / (n * t)) * (betaSum / t - deltaSum);
@@ -154,9 +161,9 @@ function ledoitWolfSingleFactor(c: Centred): { shrunk: Float64Array; delta: numb
       z[j * t + r] = v * (xmkt[r] as number);
     }
   }
-  const yy = crossProduct(y, y, n, t);
+  const yy = selfProduct(y, n, t);
   const yz = crossProduct(y, z, n, t);
-  const zz = crossProduct(z, z, n, t);
+  const zz = selfProduct(z, n, t);
   let p = 0;
   let rdiag = 0;
   let roff1 = 0;
@@ -224,8 +231,8 @@ function ledoitWolfConstantCorrelation(
     y[q] = v * v;
     x3[q] = v * v * v;
   }
-  const yy = crossProduct(y, y, n, t);
-  const help = crossProduct(xm, xm, n, t);
+  const yy = selfProduct(y, n, t);
+  const help = selfProduct(xm, n, t);
   const term1 = crossProduct(x3, xm, n, t);
   let piHat = 0;
   let piDiag = 0;
