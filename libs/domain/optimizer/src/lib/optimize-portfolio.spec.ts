@@ -103,5 +103,8 @@ describe('optimizePortfolio', () => {
         groupBounds: { tech: [0, 0.1] },
       }),
     ).toThrow('invalid input: group bounds, costs, turnover and tracking error need the HiGHS solver');
+    expect(() =>
+      optimizePortfolio({ returns, objective: 'min-volatility', benchmarkWeights: { AAPL: 1 } }),
+    ).toThrow('invalid input: benchmark weights and a tracking-error limit go together');
   });
 });

@@ -349,6 +349,9 @@ export function portfolioConstraints(request: OptimizeRequest): PortfolioConstra
       throw new InvalidInputError(`group ${name} has bounds but no member in the universe`);
     groups.push({ name, members, lower: lo ?? -Infinity, upper: hi ?? Infinity });
   }
+  if ((request.benchmarkWeights === undefined) !== (request.maxTrackingError === undefined)) {
+    throw new InvalidInputError('benchmark weights and a tracking-error limit go together');
+  }
   const c: PortfolioConstraints = {
     ...(groups.length > 0 ? { groups } : {}),
     ...(request.currentWeights
