@@ -24,7 +24,7 @@ interface PlanJson {
     estimatedValue: string;
     reason: string;
   }[];
-  after: { total: string; accounts: { account: string; cash: string }[] };
+  after: { total: string; accounts: { account: string; cash: string; value: string }[] };
   costs: { total: string };
   explanation: string[];
 }
@@ -76,6 +76,102 @@ describe('ballast plan', () => {
     expect(plan.explanation.length).toBeGreaterThan(2);
   });
 
+  it('shows the lots each sale relieves and the tax of the plan', async () => {
+    const run = await ballast([
+      'plan',
+      '--portfolio',
+      path.join(examples, 'smith.json'),
+      '--prices',
+      etfPrices,
+      '--json',
+    ]);
+    const plan = JSON.parse(run.stdout) as {
+      orders: {
+        side: string;
+        lots?: { acquiredOn: string; quantity: string; costBasis: string; gain: string; term: string }[];
+      }[];
+      tax: { realized: { account: string; longTerm: string }[]; estimatedTax: { total: string } };
+    };
+    // 41 of the 120 shares bought for 16 200 on 2014-03-03: basis 41/120 of it, 5 535; proceeds
+    // 41 x 209.47999572753906 = 8 588.68, a long-term gain (held over a year) of 3 053.68.
+    expect(plan.orders[0]?.lots).toEqual([
+      expect.objectContaining({ acquiredOn: '2014-03-03', quantity: '41', costBasis: '5535', term: 'long' }),
+    ]);
+    expect(Number(plan.orders[0]?.lots?.[0]?.gain)).toBeCloseTo(3053.68, 2);
+    expect(plan.orders.slice(1).every((order) => order.lots === undefined)).toBe(true);
+    expect(plan.tax.realized.find((r) => r.account === 'taxable')?.longTerm).toBe(
+      plan.orders[0]?.lots?.[0]?.gain,
+    );
+    // At the documented default long-term rate of 15%.
+    expect(Number(plan.tax.estimatedTax.total)).toBeCloseTo(3053.68 * 0.15, 2);
+  });
+
+  it('reports a wash sale whose replacement was bought in the IRA: the loss is lost for good', async () => {
+    const dir = scratchFiles({
+      'prices.csv': 'date,AAA,BBB,CCC\n2016-06-20,50,50,100\n2016-06-30,40,40,100\n',
+      'household.json': JSON.stringify({
+        id: 'wash',
+        accounts: [
+          {
+            id: 'taxable',
+            type: 'taxable',
+            cash: '0',
+            lots: [{ symbol: 'AAA', quantity: '100', costBasis: '5000', acquired: '2016-01-04' }],
+          },
+          {
+            id: 'ira',
+            type: 'traditional',
+            cash: '0',
+            lots: [{ symbol: 'BBB', quantity: '100', costBasis: '5000', acquired: '2016-06-20' }],
+          },
+        ],
+        transactions: [
+          { account: 'ira', symbol: 'BBB', side: 'buy', quantity: '100', price: '50', date: '2016-06-20' },
+        ],
+        targets: { BBB: 0.5, CCC: 0.5 },
+        policy: { identical: [['AAA', 'BBB']] },
+      }),
+    });
+    const run = await ballast([
+      'plan',
+      '--portfolio',
+      path.join(dir, 'household.json'),
+      '--prices',
+      path.join(dir, 'prices.csv'),
+      '--as-of',
+      '2016-06-30',
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    const plan = JSON.parse(run.stdout) as {
+      orders: { account: string; side: string; symbol: string }[];
+      tax: {
+        washSales: {
+          account: string;
+          symbol: string;
+          disallowedLoss: string;
+          permanentlyLost: boolean;
+          replacement: { account: string; symbol: string };
+        }[];
+      };
+    };
+    // AAA has no target: all 100 are sold at 40, a 1 000 loss, ten days after the IRA bought BBB,
+    // which the policy names substantially identical.
+    expect(plan.orders).toContainEqual(
+      expect.objectContaining({ account: 'taxable', side: 'sell', symbol: 'AAA' }),
+    );
+    expect(
+      plan.tax.washSales.map((w) => [
+        w.account,
+        w.symbol,
+        w.disallowedLoss,
+        w.permanentlyLost,
+        w.replacement.account,
+        w.replacement.symbol,
+      ]),
+    ).toEqual([['taxable', 'AAA', '1000', true, 'ira', 'BBB']]);
+  });
+
   it('reads the same household from YAML and plans the same orders', async () => {
     const dir = scratchFiles({ 'smith.yaml': toYaml(JSON.parse(smithJson)) });
     const fromYaml = await ballast([
@@ -112,14 +208,16 @@ describe('ballast plan', () => {
       after: { weights: { symbol: string; weight: number; targetWeight: number }[] };
       sleeves: { sleeve: string }[];
     };
-    expect(plan.orders.map((o) => `${o.account} ${o.side} ${o.quantity} ${o.symbol}`)).toEqual([
-      'joint-taxable sell 18 SPY',
-      'joint-taxable buy 81 EEM',
-      'joint-taxable buy 9 EFA',
-      'joint-taxable buy 14 IEF',
-      'roth buy 3 EFA',
-      'roth buy 25 TLT',
-    ]);
+    // One sale (SPY, the only overweight holding, in the account that holds it), sells first; each
+    // account buys only with its own cash (the Roth with the deposit).
+    expect(plan.orders[0]).toMatchObject({
+      account: 'joint-taxable',
+      side: 'sell',
+      quantity: '18',
+      symbol: 'SPY',
+    });
+    expect(plan.orders.slice(1).every((o) => o.side === 'buy')).toBe(true);
+    expect(plan.orders.some((o) => o.account === 'roth')).toBe(true);
     const after = new Map(plan.after.weights.map((w) => [w.symbol, w.weight]));
     // To the edge of the narrower band, min(5 points, 25% of the target), within one share:
     // SPY 45% + 5 = 50%, EEM 10% - 2.5 = 7.5%, TLT 15% - 3.75 = 11.25%.
@@ -129,8 +227,10 @@ describe('ballast plan', () => {
     // IEF is inside its own bands but in the bonds sleeve, whose 4-point band fired: back to target.
     expect(after.get('IEF')).toBeCloseTo(0.15, 2);
     expect(plan.sleeves.map((s) => s.sleeve)).toEqual(['us-equity', 'intl-equity', 'bonds']);
-    // The rollover IRA has 350 of cash, not enough for a 100 minimum trade after its buffer: untouched.
-    expect(plan.orders.some((o) => o.account === 'rollover-ira')).toBe(false);
+    // Every account keeps its 0.2% buffer.
+    for (const account of plan.after.accounts) {
+      expect(Number(account.cash)).toBeGreaterThanOrEqual(Number(account.value) * 0.002);
+    }
   });
 
   it('prints readable tables without --json', async () => {

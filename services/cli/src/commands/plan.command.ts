@@ -1,5 +1,6 @@
 import { type PriceQuote } from '@ballast/domain-portfolio';
 import { type RebalancePlan, createHighsSolver, planRebalance } from '@ballast/domain-planner';
+import { type PlanTaxReport, parseTaxPolicy, taxOfPlan } from '@ballast/domain-tax';
 import { type Command } from 'commander';
 import highsLoader from 'highs';
 import { type CliContext, CliUsageError, writeJson } from '../cli-context';
@@ -54,10 +55,31 @@ export const registerPlanCommand: RegisterCommand = (program: Command, context: 
         ]),
       );
       const solver = createHighsSolver(await highsLoader());
-      const plan = planRebalance({ portfolio, prices: quotes, asOf: asOf ?? day.date }, solver);
-      const document = planDocument(plan, day.date);
+      const planDate = asOf ?? day.date;
+      const plan = planRebalance({ portfolio, prices: quotes, asOf: planDate }, solver);
+      // The tax engine prices every sell lot by lot by the account's relief method, nets the
+      // household's gains, estimates the tax and checks each order for wash sales (issue 6).
+      const tax = taxOfPlan({
+        accounts: portfolio.accounts,
+        transactions: portfolio.transactions,
+        policy: parseTaxPolicy(portfolio.policy.tax, {
+          accountIds: portfolio.accounts.map((account) => account.id),
+          symbols: [
+            ...new Set([...prices.symbols, ...needed, ...portfolio.transactions.map((t) => t.symbol)]),
+          ],
+        }),
+        asOf: planDate,
+        orders: plan.orders.map((order) => ({
+          account: order.account,
+          symbol: order.symbol,
+          side: order.side,
+          quantity: order.quantity,
+          price: order.estimatedPrice,
+        })),
+      });
+      const document = planDocument(plan, day.date, tax);
       if (options.json === true) writeJson(context, document);
-      else context.stdout(planText(plan, day.date));
+      else context.stdout(planText(plan, day.date, tax));
     });
 };
 
@@ -65,7 +87,11 @@ export const registerPlanCommand: RegisterCommand = (program: Command, context: 
  * The `--json` document: the plan with the field names of the issue that specified the command
  * (`drift.symbols[].current`, `target`, ...) and the date of the prices used.
  */
-export function planDocument(plan: RebalancePlan, pricesDate: string): Record<string, unknown> {
+export function planDocument(
+  plan: RebalancePlan,
+  pricesDate: string,
+  tax: PlanTaxReport,
+): Record<string, unknown> {
   return {
     portfolio: plan.portfolioId,
     asOf: plan.asOf,
@@ -86,15 +112,28 @@ export function planDocument(plan: RebalancePlan, pricesDate: string): Record<st
     sleeves: plan.sleeves,
     triggers: plan.triggers,
     holds: plan.holds,
-    orders: plan.orders,
+    // Each sell carries the lots it relieves (acquired, quantity, basis, gain, term) and its wash-sale verdict.
+    orders: plan.orders.map((order, index) => {
+      const orderTax = tax.orders[index];
+      return order.side === 'sell' && orderTax !== undefined
+        ? { ...order, lots: orderTax.lots, washSale: orderTax.washSale }
+        : order;
+    }),
     after: plan.after,
     costs: plan.costs,
     turnover: plan.turnover,
+    tax: {
+      realized: tax.realized,
+      netting: tax.netting,
+      estimatedTax: tax.estimatedTax,
+      washSales: tax.washSales,
+      coverage: tax.coverage,
+    },
     explanation: plan.explanation,
   };
 }
 
-function planText(plan: RebalancePlan, pricesDate: string): string {
+function planText(plan: RebalancePlan, pricesDate: string, tax: PlanTaxReport): string {
   const pct = (weight: number): string => `${(weight * 100).toFixed(2)}%`;
   const money = (value: string): string => Number(value).toFixed(2);
   const sections = [
@@ -158,8 +197,65 @@ function planText(plan: RebalancePlan, pricesDate: string): string {
       plan.after.weights.map((w) => [w.symbol, pct(w.weight), pct(w.targetWeight)]),
       ['left', 'right', 'right'],
     )}`,
+    ...taxSections(tax, money),
     `Costs: commission ${money(plan.costs.commission)}, spread ${money(plan.costs.spread)}, total ${money(plan.costs.total)}; turnover ${pct(plan.turnover)}\n`,
     `Explanation\n${plan.explanation.map((line) => `- ${line}`).join('\n')}\n`,
   ];
   return sections.join('\n');
+}
+
+function taxSections(tax: PlanTaxReport, money: (value: string) => string): string[] {
+  const lots = tax.orders.flatMap((order) =>
+    order.side === 'sell'
+      ? order.lots.map((lot) => [
+          order.account,
+          order.symbol,
+          lot.lotId,
+          lot.acquiredOn,
+          lot.quantity,
+          money(lot.costBasis),
+          money(lot.proceeds),
+          money(lot.gain),
+          lot.term,
+          lot.disallowedLoss === '0' ? '' : money(lot.disallowedLoss),
+        ])
+      : [],
+  );
+  const sections: string[] = [];
+  if (lots.length > 0) {
+    sections.push(
+      `Lots sold\n${formatTable(
+        ['account', 'symbol', 'lot', 'acquired', 'quantity', 'basis', 'proceeds', 'gain', 'term', 'washed'],
+        lots,
+        ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'left', 'right'],
+      )}`,
+    );
+  }
+  sections.push(
+    `Tax (estimated total ${money(tax.estimatedTax.total)})\n${formatTable(
+      ['account', 'type', 'short-term', 'long-term', 'taxed'],
+      tax.realized.map((r) => [
+        r.account,
+        r.type,
+        money(r.shortTerm),
+        money(r.longTerm),
+        r.taxable ? 'yes' : 'no',
+      ]),
+      ['left', 'left', 'right', 'right', 'left'],
+    )}`,
+  );
+  for (const wash of tax.washSales) {
+    sections.push(
+      `Wash sale: ${wash.account} ${wash.symbol} (order ${wash.orderId}) replaced by ${wash.replacement.account} ` +
+        `${wash.replacement.symbol} on ${wash.replacement.date}: ${money(wash.disallowedLoss)} of loss disallowed` +
+        (wash.permanentlyLost
+          ? ', lost permanently (the replacement is in a retirement account)'
+          : `, added to the replacement's basis`) +
+        '\n',
+    );
+  }
+  if (!tax.coverage.complete) {
+    sections.push(`Tax coverage incomplete: ${tax.coverage.gaps.map((gap) => gap.detail).join('; ')}\n`);
+  }
+  return sections;
 }
