@@ -19,7 +19,7 @@ const BUG_CLASSES = new Set([
 export function buildProgram(context: CliContext): Command {
   const program = new Command('ballast')
     .description(
-      'Ballast from the command line: plan a household rebalance, optimize allocations, measure risk and signals, find tax-loss harvests.',
+      'Ballast from the command line: plan a household rebalance, optimize allocations, measure risk and signals, find tax-loss harvests, backtest rebalancing policies (`ballast demo` is what `npm start` runs).',
     )
     .showHelpAfterError('(run with --help for the options)')
     .exitOverride()
