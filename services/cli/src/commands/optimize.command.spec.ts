@@ -3,7 +3,13 @@
 // test expectations, cited per case: tests/test_efficient_frontier.py @4d3c878 (arithmetic mean
 // returns, sample covariance, risk-free 0.02) and tests/test_hrp.py @08362a1 with
 // tests/resources/weights_hrp.csv @eaba8dc.
-import { meanHistoricalReturn, parseWideCsv, returnsFromPrices } from '@ballast/domain-optimizer';
+import {
+  meanHistoricalReturn,
+  parseWideCsv,
+  returnsFromPrices,
+  riskContributions,
+  sampleCovariance,
+} from '@ballast/domain-optimizer';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -274,6 +280,40 @@ describe('ballast optimize on stock_prices.csv', () => {
     expect(Object.keys(report.weights)).toEqual(['AAPL', 'XOM', 'T', 'GOOG']);
     expect(Math.abs(sum(report.weights) - 1)).toBeLessThan(1e-12);
     expect(report.diagnostics.solver).toBe('risk-parity-ccd');
+  });
+
+  it('risk-parity with riskBudgets gives risk contributions equal to the budgets within 1e-8', async () => {
+    const budgets = { AAPL: 0.4, XOM: 0.3, T: 0.2, GOOG: 0.1 };
+    const constraints = file('budgets.json', JSON.stringify({ riskBudgets: budgets }));
+    const symbols = Object.keys(budgets);
+    const report = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'risk-parity',
+      '--symbols',
+      symbols.join(','),
+      '--constraints',
+      constraints,
+    );
+    const returns = returnsFromPrices(parseWideCsv(readFileSync(join(root, fixture), 'utf8')));
+    const picked = symbols.map((s) => returns.symbols.indexOf(s));
+    const n = returns.symbols.length;
+    const rows = returns.values.length / n;
+    const sub = {
+      symbols,
+      dates: returns.dates,
+      values: Float64Array.from({ length: rows * symbols.length }, (_, k) => {
+        const t = Math.floor(k / symbols.length);
+        return returns.values[t * n + (picked[k % symbols.length] as number)] as number;
+      }),
+    };
+    const cov = sampleCovariance(sub).matrix;
+    const w = Float64Array.from(symbols, (s) => report.weights[s] as number);
+    const rc = riskContributions(w, cov);
+    symbols.forEach((s, i) =>
+      expect(Math.abs((rc[i] as number) - budgets[s as keyof typeof budgets])).toBeLessThan(1e-8),
+    );
   });
 
   it('selects columns and rows with --symbols, --from and --to', async () => {

@@ -58,6 +58,7 @@ const constraintsSchema = z.strictObject({
   groups: z.record(z.string(), z.string()).optional(),
   groupBounds: z.record(z.string(), z.tuple([z.number().nullable(), z.number().nullable()])).optional(),
   currentWeights: z.record(z.string(), z.number()).optional(),
+  riskBudgets: z.record(z.string(), z.number()).optional(),
   transactionCost: z.number().nonnegative().optional(),
   turnoverLimit: z.number().nonnegative().optional(),
   benchmarkWeights: z.record(z.string(), z.number()).optional(),
@@ -248,6 +249,7 @@ async function buildRequest(context: CliContext, options: OptimizeOptions): Prom
     ...optional('bounds', bounds),
     ...optional('fallback', options.fallback === undefined ? undefined : parseFallback(options.fallback)),
     ...optional('currentWeights', constraints?.currentWeights),
+    ...optional('riskBudgets', constraints?.riskBudgets),
     ...optional('groups', constraints?.groups),
     ...optional('groupBounds', constraints?.groupBounds),
     ...optional('transactionCost', constraints?.transactionCost),
@@ -325,7 +327,7 @@ export const registerOptimizeCommand: RegisterCommand = (program: Command, conte
     .option('--l2-gamma <g>', 'L2 regularisation γ Σw² (0)')
     .option(
       '--constraints <file>',
-      'JSON: bounds {SYM: [lo, hi]}, groups {SYM: group}, groupBounds {group: [lo, hi]}, currentWeights {SYM: w}, transactionCost k, turnoverLimit, benchmarkWeights {SYM: w}, maxTrackingError',
+      'JSON: bounds {SYM: [lo, hi]}, groups {SYM: group}, groupBounds {group: [lo, hi]}, currentWeights {SYM: w}, riskBudgets {SYM: b}, transactionCost k, turnoverLimit, benchmarkWeights {SYM: w}, maxTrackingError',
     )
     .option(
       '--views <file>',

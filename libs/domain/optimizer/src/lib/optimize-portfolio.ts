@@ -132,6 +132,8 @@ export interface OptimizeRequest {
    * transaction cost and turnover limit.
    */
   readonly currentWeights?: Readonly<Record<string, number>>;
+  /** Risk budgets by symbol for `risk-parity` (every symbol, positive; normalised): equal by default. */
+  readonly riskBudgets?: Readonly<Record<string, number>>;
   /** Asset -> group name (sector, asset class), for `groupBounds`. */
   readonly groups?: Readonly<Record<string, string>>;
   /** Group name -> [lower, upper] on the group's summed weight; `null` for an open side. */
@@ -473,7 +475,20 @@ function solve(step: ObjectiveName, request: OptimizeRequest, e: Estimates): Sol
     case 'risk-parity': {
       onlyMeanVariance();
       longOnlyDefaultsOnly(step, request);
-      const r = riskBudgeting(e.risk.matrix, n);
+      const budgets = request.riskBudgets;
+      if (budgets) {
+        for (const s of Object.keys(budgets)) {
+          if (!returns.symbols.includes(s))
+            throw new InvalidInputError(`risk budget for ${s}, which is not in the universe`);
+        }
+        const missing = returns.symbols.filter((s) => budgets[s] === undefined);
+        if (missing.length > 0) throw new InvalidInputError(`no risk budget for ${missing.join(', ')}`);
+      }
+      const r = riskBudgeting(
+        e.risk.matrix,
+        n,
+        budgets ? { budgets: returns.symbols.map((s) => budgets[s] as number) } : {},
+      );
       return { weights: r.weights, solver: 'risk-parity-ccd', iterations: r.sweeps, warnings: [] };
     }
     case 'hrp': {
