@@ -15,6 +15,8 @@ import { loadHighs } from '../testing/highs';
 import { randomCovariance, randomReturns, xorshift } from '../testing/random-covariance';
 
 const TOL = 1e-7;
+// Each run solves QPs in WebAssembly; on a loaded 2-core machine 40 runs can pass Jest's 5 s default.
+jest.setTimeout(30_000);
 let highs: HighsLike;
 beforeAll(async () => {
   highs = await loadHighs();

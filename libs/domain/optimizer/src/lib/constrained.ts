@@ -77,12 +77,12 @@ function quadForm(sigma: Float64Array, x: Float64Array): number {
  * Mean-variance objectives under group bounds, transaction costs, a turnover limit and a
  * tracking-error limit, on HiGHS's convex QP solver. The objectives are PyPortfolioOpt's:
  * min volatility `wᵀΣw`, quadratic utility `wᵀμ - ½δ wᵀΣw`, efficient return (min volatility with
- * `wᵀμ ≥ r*`), efficient risk (bisection on δ of the utility family until the volatility meets
- * the target), max Sharpe (the homogenised transformation of Cornuejols & Tütüncü, §8.2, with
+ * `wᵀμ ≥ r*`), efficient risk (regula falsi on log δ of the utility family until the volatility
+ * meets the target), max Sharpe (the homogenised transformation of Cornuejols & Tütüncü, §8.2, with
  * bounds and groups scaled by κ); each plus `γ‖w‖²` and `k‖w - w_prev‖₁`.
  *
  * The tracking-error limit is quadratic, which HiGHS cannot take as a constraint: it enters as
- * the Lagrangian penalty `λ (w - b)ᵀΣ(w - b)`, with λ found by bisection until the tracking error
+ * the Lagrangian penalty `λ (w - b)ᵀΣ(w - b)`, with λ found by regula falsi until the tracking error
  * equals the limit (for a convex problem with a strictly feasible point, strong duality makes this
  * the constrained optimum; Boyd & Vandenberghe §5.5).
  *
@@ -169,12 +169,15 @@ export function optimizeWithConstraints(
         ),
       );
     const free = solve(build());
-    if (te(free) <= limit) return free;
+    let fLo = te(free) - limit;
+    if (fLo <= 0) return free;
     let lo = 0;
     let hi = 1;
     let hiSol = solve(build({ lambda: hi, b }));
-    while (te(hiSol) > limit) {
+    let fHi = te(hiSol) - limit;
+    while (fHi > 0) {
       lo = hi;
+      fLo = fHi;
       hi *= 10;
       if (hi > 1e12) {
         throw new InfeasibleConstraintsError(
@@ -182,20 +185,31 @@ export function optimizeWithConstraints(
         );
       }
       hiSol = solve(build({ lambda: hi, b }));
+      fHi = te(hiSol) - limit;
     }
+    // Illinois regula falsi on f(λ) = tracking error - limit (decreasing), keeping the bracket.
     let best = hiSol;
+    let side = 0;
     for (let k = 0; k < 100 && hi - lo > 1e-12 * hi; k += 1) {
-      const mid = 0.5 * (lo + hi);
+      let mid = hi - (fHi * (hi - lo)) / (fHi - fLo);
+      if (!(mid > lo && mid < hi)) mid = 0.5 * (lo + hi);
       const sol = solve(build({ lambda: mid, b }));
-      const t = te(sol);
-      if (t > limit) lo = mid;
-      else {
-        hi = mid;
-        best = sol;
-      }
-      if (Math.abs(t - limit) <= 1e-10 * limit) {
+      const f = te(sol) - limit;
+      if (Math.abs(f) <= 1e-10 * limit) {
         best = sol;
         break;
+      }
+      if (f > 0) {
+        lo = mid;
+        fLo = f;
+        if (side === -1) fHi /= 2;
+        side = -1;
+      } else {
+        hi = mid;
+        fHi = f;
+        best = sol;
+        if (side === 1) fLo /= 2;
+        side = 1;
       }
     }
     return best;
@@ -241,18 +255,31 @@ export function optimizeWithConstraints(
           `target volatility ${objective.targetVolatility} is below the minimum attainable ${Math.sqrt(quadForm(sigma, best))} under the constraints`,
         );
       }
+      // Illinois regula falsi on f(log δ) = variance - target (decreasing), keeping the bracket:
+      // superlinear on the smooth pieces, never leaving [lo, hi] (Dowell & Jarratt 1971).
+      let fLo = quadForm(sigma, loSol) - target;
+      let fHi = quadForm(sigma, best) - target;
+      let side = 0;
       for (let k = 0; k < 100 && hi - lo > 1e-12; k += 1) {
-        const mid = 0.5 * (lo + hi);
+        let mid = hi - (fHi * (hi - lo)) / (fHi - fLo);
+        if (!(mid > lo && mid < hi)) mid = 0.5 * (lo + hi);
         const sol = at(mid);
-        const v = quadForm(sigma, sol);
-        if (v > target) lo = mid;
-        else {
-          hi = mid;
-          best = sol;
-        }
-        if (Math.abs(v - target) <= 1e-10 * target) {
+        const f = quadForm(sigma, sol) - target;
+        if (Math.abs(f) <= 1e-10 * target) {
           best = sol;
           break;
+        }
+        if (f > 0) {
+          lo = mid;
+          fLo = f;
+          if (side === -1) fHi /= 2;
+          side = -1;
+        } else {
+          hi = mid;
+          fHi = f;
+          best = sol;
+          if (side === 1) fLo /= 2;
+          side = 1;
         }
       }
       weights = best;
