@@ -36,5 +36,10 @@ module.exports = {
         testTimeout: 180_000,
         slowTestThreshold: 30,
       }
-    : {}),
+    : {
+        // Unit specs have no I/O, but some load HiGHS's WebAssembly in a hook and property tests solve
+        // hundreds of small programs: with every suite in parallel on 2 cores, Jest's 5 s default can
+        // cut a hook short. Timings are measured by `npm run bench`, never asserted.
+        testTimeout: 60_000,
+      }),
 };

@@ -56,7 +56,9 @@ function baseConfig(projectDir, kind) {
 
 module.exports = {
   workspaceRoot,
-  unit: (projectDir) => baseConfig(projectDir, 'unit'),
+  // `testTimeout` matters only where a project's config is Jest's root config (`nx test <project>`);
+  // test/jest.all.cjs sets its own (Jest ignores it inside `projects`).
+  unit: (projectDir) => ({ ...baseConfig(projectDir, 'unit'), testTimeout: 60_000 }),
   integration: (projectDir) => ({
     ...baseConfig(projectDir, 'integration'),
     globalSetup: path.join(workspaceRoot, 'libs/testing/src/global-setup.ts'),
