@@ -1,6 +1,6 @@
 import { isMissing } from './numbers';
 import { ConstantSeriesError } from './errors';
-import { centredGram } from './gram';
+import { centredGram, crossGram } from './gram';
 import { fixNonPositiveSemidefinite } from './psd';
 import { checkReturns, rowCount, type SeriesMatrix } from './price-matrix';
 
@@ -22,8 +22,9 @@ export interface FrequencyOptions {
 /**
  * Pairwise-complete sample covariance (ddof 1) and Pearson correlation of the columns of
  * `returns`, as pandas `DataFrame.cov()` / `.corr()`: each pair uses the rows where both are
- * present, with that pair's own means (pandas/_libs/algos.pyx `nancorr`, Welford updates).
- * A column with no missing value takes a two-pass fast path. Not annualised.
+ * present, with that pair's own means (pandas/_libs/algos.pyx `nancorr`, Welford updates, which
+ * the correlation still uses). Complete data takes the blocked centred Gram path; the covariance
+ * alone of data with gaps takes {@link pairwiseCovarianceByGram}. Not annualised.
  *
  * Throws {@link ConstantSeriesError} for a correlation with a zero-variance column.
  */
@@ -62,7 +63,8 @@ export function pairwiseMoments(
     }
     return { cov, corr };
   }
-  const corr = wantCorrelation ? new Float64Array(n * n) : undefined;
+  if (!wantCorrelation) return { cov: pairwiseCovarianceByGram(x, n, rows), corr: undefined };
+  const corr = new Float64Array(n * n);
   for (let i = 0; i < n; i += 1) {
     for (let j = 0; j <= i; j += 1) {
       let nobs = 0;
@@ -87,15 +89,61 @@ export function pairwiseMoments(
       const v = nobs > 1 ? cxy / (nobs - 1) : Number.NaN;
       cov[i * n + j] = v;
       cov[j * n + i] = v;
-      if (corr) {
-        const d = Math.sqrt(ssqX * ssqY);
-        if (!(d > 0)) throw new ConstantSeriesError(returns.symbols[ssqX > 0 ? j : i] ?? String(i));
-        corr[i * n + j] = i === j ? 1 : cxy / d;
-        corr[j * n + i] = corr[i * n + j] as number;
-      }
+      const d = Math.sqrt(ssqX * ssqY);
+      if (!(d > 0)) throw new ConstantSeriesError(returns.symbols[ssqX > 0 ? j : i] ?? String(i));
+      corr[i * n + j] = i === j ? 1 : cxy / d;
+      corr[j * n + i] = corr[i * n + j] as number;
     }
   }
   return { cov, corr };
+}
+
+/**
+ * Pairwise-complete covariance (ddof 1) from Gram products, for data with missing values: each
+ * column centred on the mean of its own observations and zero-filled (x̃), M the presence mask;
+ * for a pair, `k = (MᵀM)_ij`, `S_x = (X̃ᵀM)_ij`, `S_y = (X̃ᵀM)_ji`, `S_xy = (X̃ᵀX̃)_ij`, and
+ * `cov = (S_xy - S_x S_y / k) / (k - 1)`: the pair's own means enter through the correction, and
+ * the column centring keeps it free of cancellation. NaN for a pair with fewer than 2 rows.
+ */
+function pairwiseCovarianceByGram(x: Float64Array, n: number, rows: number): Float64Array {
+  const means = new Float64Array(n);
+  const counts = new Float64Array(n);
+  for (let t = 0; t < rows; t += 1) {
+    for (let j = 0; j < n; j += 1) {
+      const v = x[t * n + j] as number;
+      if (isMissing(v)) continue;
+      means[j] = (means[j] as number) + v;
+      counts[j] = (counts[j] as number) + 1;
+    }
+  }
+  for (let j = 0; j < n; j += 1) means[j] = (means[j] as number) / (counts[j] as number);
+  const filled = new Float64Array(n * rows);
+  const mask = new Float64Array(n * rows);
+  for (let k = 0; k < n * rows; k += 1) {
+    const v = x[k] as number;
+    if (isMissing(v)) continue;
+    filled[k] = v - (means[k % n] as number);
+    mask[k] = 1;
+  }
+  const zero = new Float64Array(n);
+  const pairs = centredGram(mask, n, rows, zero);
+  const sums = crossGram(filled, mask, n, rows);
+  const products = centredGram(filled, n, rows, zero);
+  const cov = new Float64Array(n * n);
+  for (let i = 0; i < n; i += 1) {
+    for (let j = 0; j <= i; j += 1) {
+      const k = pairs[i * n + j] as number;
+      const v =
+        k > 1
+          ? ((products[i * n + j] as number) -
+              ((sums[i * n + j] as number) * (sums[j * n + i] as number)) / k) /
+            (k - 1)
+          : Number.NaN;
+      cov[i * n + j] = v;
+      cov[j * n + i] = v;
+    }
+  }
+  return cov;
 }
 
 function scaleAndFix(symbols: readonly string[], raw: Float64Array, frequency: number): RiskModel {
