@@ -55,6 +55,28 @@ export function createHighsSolver(highs: HighsLike, options: HighsSolverOptions 
           }
           return { status: 'optimal', objective: result.ObjectiveValue, values };
         }
+        case 'Time limit reached': {
+          // HiGHS returns its incumbent, feasible by construction, when it has one (a finite
+          // objective); without one there is nothing to use.
+          const values = new Map<string, number>();
+          for (const variable of program.variables) {
+            values.set(variable.name, result.Columns[variable.name]?.Primal ?? Number.NaN);
+          }
+          const usable =
+            Number.isFinite(result.ObjectiveValue) &&
+            [...values.values()].every((value) => Number.isFinite(value));
+          return usable
+            ? {
+                status: 'feasible',
+                objective: result.ObjectiveValue,
+                values,
+                detail: `HiGHS stopped at its time limit of ${options.timeLimitSeconds ?? 10} s with a feasible plan not proven optimal`,
+              }
+            : {
+                status: 'failed',
+                detail: `HiGHS found no feasible plan within its time limit of ${options.timeLimitSeconds ?? 10} s`,
+              };
+        }
         case 'Infeasible':
           return { status: 'infeasible', detail: 'HiGHS proved the model infeasible' };
         case 'Unbounded':

@@ -43,6 +43,13 @@ export interface LinearProgram {
 
 export type LinearSolution =
   | { readonly status: 'optimal'; readonly objective: number; readonly values: ReadonlyMap<string, number> }
+  | {
+      /** A solution that satisfies every constraint, found before a time limit, not proven optimal. */
+      readonly status: 'feasible';
+      readonly objective: number;
+      readonly values: ReadonlyMap<string, number>;
+      readonly detail: string;
+    }
   | { readonly status: 'infeasible' | 'unbounded' | 'failed'; readonly detail: string };
 
 /** Solves a linear program exactly (to the solver's tolerances), integrality included. */

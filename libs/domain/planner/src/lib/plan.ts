@@ -264,6 +264,7 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
   }
 
   let legs: Leg[] = [];
+  const solverNotes: string[] = [];
   if (shouldTrade) {
     assertReachable(portfolio, before, halted, doNotBuy);
     assertBuffersReachable(accounts, price, policy, halted, doNotSell);
@@ -283,6 +284,7 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
       // Band mode's "only toward the target" binds discretionary trading; a plan that only a cash
       // flow or a buffer calls for may have to sell an underweight holding to raise the cash.
       policy.mode === 'band' && !obligationsOnly,
+      solverNotes,
     );
     legs = repairCash(legs, accounts, price, policy);
   }
@@ -300,6 +302,7 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
       legs: chosen,
       shouldTrade,
       bandsSet: triggersSet,
+      solverNotes,
     });
   const plan = reportOf(legs);
   const benefitCost = policy.benefitCost;
@@ -368,7 +371,9 @@ function solveRelaxAndFix(
           : variable,
     ),
   });
-  return restricted.status === 'optimal' ? restricted : solver.solve(program);
+  return restricted.status === 'optimal' || restricted.status === 'feasible'
+    ? restricted
+    : solver.solve(program);
 }
 
 /** Which sides a plan may trade. */
@@ -541,6 +546,8 @@ function solve(
   doNotSell: ReadonlySet<string>,
   solver: LinearSolver,
   towardTargetOnly: boolean,
+  /** Receives what the explanation should say about the solve (a time limit reached). */
+  notes: string[],
 ): Leg[] {
   const V = totalValue.toNumber();
   const sigma = policy.costs.spreadBps / 10_000;
@@ -715,7 +722,7 @@ function solve(
   // good as the best: bands are hundreds of basis points wide and one share is often worth more.
   const program: LinearProgram = { variables, constraints, absoluteGap: MIP_ABSOLUTE_GAP_OF_VALUE * V };
   const solution = solveRelaxAndFix(program, legFloor, solver);
-  if (solution.status !== 'optimal') {
+  if (solution.status !== 'optimal' && solution.status !== 'feasible') {
     const short = accounts
       .filter((account) => account.cash.lt(account.value.times(String(beta))))
       .map((a) => a.id);
@@ -727,6 +734,7 @@ function solve(
     );
   }
 
+  if (solution.status === 'feasible') notes.push(solution.detail);
   const grid = whole ? 0 : FRACTIONAL_DIGITS;
   return legVariables.flatMap((leg): Leg[] => {
     const raw = solution.values.get(leg.name) ?? 0;
@@ -861,6 +869,7 @@ function report(input: {
   legs: readonly Leg[];
   shouldTrade: boolean;
   bandsSet: boolean;
+  solverNotes: readonly string[];
 }): RebalancePlan {
   const { portfolio, accounts, price, before, triggers, legs } = input;
   const policy = portfolio.policy;
@@ -1003,6 +1012,7 @@ function explain(
     price: ReadonlyMap<string, Decimal>;
     shouldTrade: boolean;
     bandsSet: boolean;
+    solverNotes: readonly string[];
   },
 ): string[] {
   const policy = input.portfolio.policy;
@@ -1116,6 +1126,9 @@ function explain(
         }
       });
     }
+  }
+  for (const note of input.solverNotes) {
+    lines.push(`${note}: the orders keep every constraint of the policy, but a closer plan may exist.`);
   }
   return lines;
 }
