@@ -56,18 +56,18 @@ export const registerPlanCommand: RegisterCommand = (program: Command, context: 
       );
       const solver = createHighsSolver(await highsLoader());
       const planDate = asOf ?? day.date;
-      const plan = planRebalance({ portfolio, prices: quotes, asOf: planDate }, solver);
-      // The tax engine prices every sell lot by lot by the account's relief method, nets the
+      const taxPolicy = parseTaxPolicy(portfolio.policy.tax, {
+        accountIds: portfolio.accounts.map((account) => account.id),
+        symbols: [...new Set([...prices.symbols, ...needed, ...portfolio.transactions.map((t) => t.symbol)])],
+      });
+      // Tax-aware: the planner's objective counts the tax of each sale in a taxable account.
+      const plan = planRebalance({ portfolio, prices: quotes, asOf: planDate, taxPolicy }, solver);
+      // The tax engine then prices every sell lot by lot by the account's relief method, nets the
       // household's gains, estimates the tax and checks each order for wash sales (issue 6).
       const tax = taxOfPlan({
         accounts: portfolio.accounts,
         transactions: portfolio.transactions,
-        policy: parseTaxPolicy(portfolio.policy.tax, {
-          accountIds: portfolio.accounts.map((account) => account.id),
-          symbols: [
-            ...new Set([...prices.symbols, ...needed, ...portfolio.transactions.map((t) => t.symbol)]),
-          ],
-        }),
+        policy: taxPolicy,
         asOf: planDate,
         orders: plan.orders.map((order) => ({
           account: order.account,

@@ -14,6 +14,7 @@ import {
   toDecimalString,
   valuePortfolio,
 } from '@ballast/domain-portfolio';
+import { type TaxPolicy, lotMethodOf, saleTaxSegments } from '@ballast/domain-tax';
 import { CashBufferInfeasibleError, InfeasiblePlanError, UnreachableTargetError } from './errors';
 import {
   type LinearProgram,
@@ -103,6 +104,12 @@ export interface PlanRequest {
   readonly prices: ReadonlyMap<string, PriceQuote>;
   /** The date the prices are of, `YYYY-MM-DD`; reported as the plan's `asOf`. */
   readonly asOf: string;
+  /**
+   * The household's tax policy (`parseTaxPolicy` of `@ballast/domain-tax` over `portfolio.policy.tax`):
+   * when given, the objective counts the tax of every sale in a taxable account, lot by lot (see
+   * {@link saleTaxCurve}). Without it, sales are planned as if untaxed.
+   */
+  readonly taxPolicy?: TaxPolicy;
 }
 
 /** Quantity grid of fractional-share orders: brokers that sell fractions quote them to 6 places or fewer. */
@@ -285,6 +292,9 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
       // flow or a buffer calls for may have to sell an underweight holding to raise the cash.
       policy.mode === 'band' && !obligationsOnly,
       solverNotes,
+      request.taxPolicy === undefined
+        ? new Map()
+        : taxCurves(portfolio, price, request.asOf, request.taxPolicy, tradable),
     );
     legs = repairCash(legs, accounts, price, policy);
   }
@@ -374,6 +384,96 @@ function solveRelaxAndFix(
   return restricted.status === 'optimal' || restricted.status === 'feasible'
     ? restricted
     : solver.solve(program);
+}
+
+/** A piece of a sale's tax curve: up to `shares` more shares at `taxPerShare` each. */
+interface TaxPiece {
+  readonly shares: number;
+  readonly taxPerShare: number;
+}
+
+function taxCurves(
+  portfolio: PortfolioFile,
+  price: ReadonlyMap<string, Decimal>,
+  asOf: string,
+  taxPolicy: TaxPolicy,
+  symbols: readonly string[],
+): Map<string, TaxPiece[]> {
+  const curves = new Map<string, TaxPiece[]>();
+  const longTermRate = (taxPolicy.taxRates.longTerm ?? 0) + (taxPolicy.taxRates.state ?? 0);
+  const shortTermRate = (taxPolicy.taxRates.shortTerm ?? 0) + (taxPolicy.taxRates.state ?? 0);
+  portfolio.accounts.forEach((account, a) => {
+    if (account.type !== 'taxable') return;
+    for (const symbol of symbols) {
+      const lots = account.lots
+        .map((lot, index) => ({ lot, index }))
+        .filter(({ lot }) => lot.symbol === symbol)
+        .map(({ lot, index }) => ({
+          lotId: `${account.id}#${index}`,
+          quantity: lot.quantity,
+          costBasis: lot.costBasis,
+          acquiredOn: lot.acquired,
+        }));
+      if (lots.length === 0) continue;
+      const segments = saleTaxSegments({
+        accountType: account.type,
+        lots,
+        price: toDecimalString(priceOf(price, symbol)),
+        asOf,
+        policy: taxPolicy,
+        method: lotMethodOf(taxPolicy, account.id),
+      });
+      curves.set(
+        `${a}/${symbol}`,
+        saleTaxCurve(
+          segments.map((segment) => ({
+            shares: Number(segment.quantity),
+            // A short-term gain that turns long-term within avoidShortTermDays also costs the tax
+            // that waiting would save, so the plan sells it only when nothing else will do.
+            taxPerShare:
+              Number(segment.taxPerShare) +
+              (segment.longTermSoon ? Number(segment.gainPerShare) * (shortTermRate - longTermRate) : 0),
+          })),
+        ),
+      );
+    }
+  });
+  return curves;
+}
+
+/**
+ * The tax of selling the first q shares of a holding, as a convex piecewise-linear function of q
+ * for the linear program: the greatest convex minorant of the cumulative tax along the account's
+ * relief order (exact when the relief method sells the cheapest shares first, as tax-minimizing and
+ * usually HIFO do; a lower bound otherwise, e.g. FIFO over old gains), with losses counted at zero:
+ * a rebalance does not sell at a loss for the tax it saves (that is harvesting, `ballast harvest`).
+ * The plan's reported tax is computed afterwards from the actual relief, lot by lot.
+ */
+export function saleTaxCurve(pieces: readonly TaxPiece[]): TaxPiece[] {
+  const points: { x: number; y: number }[] = [{ x: 0, y: 0 }];
+  for (const piece of pieces) {
+    const last = points[points.length - 1] as { x: number; y: number };
+    points.push({ x: last.x + piece.shares, y: last.y + piece.shares * piece.taxPerShare });
+  }
+  // Lower convex hull of points with increasing x (Andrew's monotone chain, lower half).
+  const hull: { x: number; y: number }[] = [];
+  for (const point of points) {
+    while (hull.length >= 2) {
+      const o = hull[hull.length - 2] as { x: number; y: number };
+      const b = hull[hull.length - 1] as { x: number; y: number };
+      if ((b.x - o.x) * (point.y - o.y) - (b.y - o.y) * (point.x - o.x) <= 0) hull.pop();
+      else break;
+    }
+    hull.push(point);
+  }
+  const curve: TaxPiece[] = [];
+  for (let k = 1; k < hull.length; k += 1) {
+    const from = hull[k - 1] as { x: number; y: number };
+    const to = hull[k] as { x: number; y: number };
+    if (to.x - from.x <= 0) continue;
+    curve.push({ shares: to.x - from.x, taxPerShare: Math.max(0, (to.y - from.y) / (to.x - from.x)) });
+  }
+  return curve;
 }
 
 /** Which sides a plan may trade. */
@@ -548,6 +648,8 @@ function solve(
   towardTargetOnly: boolean,
   /** Receives what the explanation should say about the solve (a time limit reached). */
   notes: string[],
+  /** `account index/symbol` -> the tax curve of selling it (taxable accounts, with a tax policy). */
+  taxCurves: ReadonlyMap<string, readonly TaxPiece[]>,
 ): Leg[] {
   const V = totalValue.toNumber();
   const sigma = policy.costs.spreadBps / 10_000;
@@ -597,6 +699,28 @@ function solve(
         });
         legVariables.push({ name, accountIndex: a, symbol, side });
         legFloor.set(name, { price: p, minimum: effectiveMin });
+        // The tax of a sale, lot by lot: s = Σ t_k with t_k ≤ the k-th piece's shares at its cost.
+        const curve = side === 'sell' ? taxCurves.get(`${a}/${symbol}`) : undefined;
+        if (curve !== undefined && curve.length > 0) {
+          curve.forEach((piece, k) => {
+            variables.push({
+              name: `t${name}_${k}`,
+              kind: 'continuous',
+              lower: 0,
+              upper: piece.shares,
+              cost: piece.taxPerShare,
+            });
+          });
+          constraints.push({
+            name: `tax_${name}`,
+            terms: [
+              { variable: name, coefficient: 1 },
+              ...curve.map((_, k) => ({ variable: `t${name}_${k}`, coefficient: -1 })),
+            ],
+            sense: '<=',
+            rhs: 0,
+          });
+        }
         push(perSymbol, symbol, { variable: name, coefficient: side === 'buy' ? p : -p });
         const cashPerShare =
           side === 'buy' ? -p * (1 + sigma - beta * sigma) : p * (1 - sigma + beta * sigma);
