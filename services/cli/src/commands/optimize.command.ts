@@ -15,9 +15,10 @@ import {
 import { type Command, Option } from 'commander';
 import highsLoader from 'highs';
 import { z } from 'zod';
-import { type CliContext, CliUsageError, readInputFile, writeJson } from '../cli-context';
+import { type CliContext, CliUsageError, writeJson } from '../cli-context';
 import { parseDateOption, parseNumberOption, parseSymbolList } from '../inputs/prices-file';
 import { readPriceSeries, readReturnSeries, selectSeries } from '../inputs/series-file';
+import { readJsonFile } from '../inputs/json-file';
 import { formatTable } from '../table';
 import { type RegisterCommand } from './index';
 
@@ -79,28 +80,6 @@ const viewsSchema = z.strictObject({
     .optional(),
   confidences: z.array(z.number()).optional(),
 });
-
-async function readJsonFile<T>(
-  context: CliContext,
-  option: string,
-  file: string,
-  schema: z.ZodType<T>,
-): Promise<T> {
-  const text = await readInputFile(context, option, file);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new CliUsageError(`${option} ${file}: not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    throw new CliUsageError(`${option} ${file}: ${where}: ${issue?.message ?? 'invalid'}`);
-  }
-  return parsed.data;
-}
 
 /** `LO,HI`: two numbers; `-inf` / `inf` for an open side (long-short without a limit). */
 function parseBounds(value: string): { lower: number; upper: number } {

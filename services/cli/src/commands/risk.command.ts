@@ -8,7 +8,7 @@ import {
   type PortfolioRiskReport,
   type StressResult,
 } from '@ballast/domain-risk';
-import { type CliContext, CliUsageError, readInputFile, writeJson } from '../cli-context';
+import { type CliContext, CliUsageError, writeJson } from '../cli-context';
 import { parseNumberOption } from '../inputs/prices-file';
 import {
   assertFiniteDocument,
@@ -17,6 +17,7 @@ import {
   readPriceColumns,
   readReturnColumns,
 } from '../inputs/dated-columns';
+import { readJsonFile } from '../inputs/json-file';
 import { formatTable } from '../table';
 
 interface RiskOptions {
@@ -58,28 +59,6 @@ const stressSchema = z
       .optional(),
   })
   .strict();
-
-async function readJsonFile<T>(
-  context: CliContext,
-  option: string,
-  file: string,
-  schema: z.ZodType<T>,
-): Promise<T> {
-  const text = await readInputFile(context, option, file);
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new CliUsageError(`${option} ${file}: not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.join('.')}`;
-    throw new CliUsageError(`${option} ${file}: invalid${where}: ${issue?.message ?? 'unknown problem'}`);
-  }
-  return parsed.data;
-}
 
 /** The holdings and their weights: from --weights, --equal-weight, or the only column. */
 function chooseWeights(

@@ -689,21 +689,19 @@ function parseBenefitCost(value: unknown, issues: Issues): PortfolioPolicy['bene
 }
 
 function positiveInteger(value: unknown, path: string, issues: Issues): number | undefined {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value;
-  issues.push({
-    path,
-    code: typeof value === 'number' ? 'invalid-value' : 'wrong-type',
-    message: `expected a whole number of at least 1, got ${describe(value)}`,
-  });
-  return undefined;
+  return integerAtLeast(1, value, path, issues);
 }
 
 function nonNegativeInteger(value: unknown, path: string, issues: Issues): number | undefined {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  return integerAtLeast(0, value, path, issues);
+}
+
+function integerAtLeast(minimum: number, value: unknown, path: string, issues: Issues): number | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= minimum) return value;
   issues.push({
     path,
     code: typeof value === 'number' ? 'invalid-value' : 'wrong-type',
-    message: `expected a whole number of at least 0, got ${describe(value)}`,
+    message: `expected a whole number of at least ${minimum}, got ${describe(value)}`,
   });
   return undefined;
 }

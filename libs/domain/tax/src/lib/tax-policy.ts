@@ -1,4 +1,4 @@
-import { Decimal } from '@ballast/domain-portfolio';
+import { Decimal, TAX_POLICY_FIELDS } from '@ballast/domain-portfolio';
 import { LOT_RELIEF_METHODS, type LotReliefMethod } from './lot-relief';
 
 /**
@@ -24,17 +24,8 @@ import { LOT_RELIEF_METHODS, type LotReliefMethod } from './lot-relief';
  *
  * `specific` as an account's method means the orders name their lots (the planner chooses them).
  */
-export const TAX_POLICY_FIELDS = [
-  'lotMethod',
-  'taxRates',
-  'lossLimit',
-  'carryForward',
-  'harvest',
-  'identical',
-  'substitutes',
-  'gainsBudget',
-  'avoidShortTermDays',
-] as const;
+// The portfolio file passes these fields through as `policy.tax`; one list serves both libraries.
+export { TAX_POLICY_FIELDS };
 
 export interface TaxPolicy {
   /** Relief method per account id; accounts not named use `defaultLotMethod`. */
