@@ -173,6 +173,73 @@ describe('parsePortfolioFile', () => {
     ]);
   });
 
+  it('reads sleeve-form targets, per-symbol band overrides that inherit, a calendar and the tax fields', () => {
+    const input = example();
+    input['targets'] = {
+      sleeves: {
+        equity: { weight: 0.7, symbols: { SPY: 0.5, EFA: 0.5 } },
+        bonds: { weight: 0.3, symbols: { TLT: 1 } },
+      },
+    };
+    input['policy'] = {
+      ...(input['policy'] as Record<string, unknown>),
+      bands: {
+        absolute: 0.05,
+        relative: 0.25,
+        symbols: { efa: { relative: null } },
+        sleeves: { bonds: { absolute: 0.03 } },
+      },
+      calendar: { frequency: 'quarterly', day: 15 },
+      lastRebalance: '2016-04-15',
+      cooldownDays: 20,
+      lotMethod: 'hifo',
+      taxRates: { shortTerm: 0.32, longTerm: 0.15 },
+    };
+    const file = parsePortfolioFile(input);
+    expect(file.targets.map((t) => [t.symbol, t.weight])).toEqual([
+      ['EFA', 0.35],
+      ['SPY', 0.35],
+      ['TLT', 0.3],
+    ]);
+    expect(file.sleeves).toEqual([
+      { name: 'equity', symbols: ['EFA', 'SPY'] },
+      { name: 'bonds', symbols: ['TLT'] },
+    ]);
+    expect(file.policy.bands.symbols).toEqual({ EFA: { absolute: 0.05, relative: null } });
+    expect(file.policy.bands.sleeves).toEqual({ bonds: { absolute: 0.03, relative: 0.25 } });
+    expect(file.policy.calendar).toEqual({ frequency: 'quarterly', day: 15 });
+    expect([file.policy.lastRebalance, file.policy.cooldownDays]).toEqual(['2016-04-15', 20]);
+    expect(file.policy.tax).toEqual({ lotMethod: 'hifo', taxRates: { shortTerm: 0.32, longTerm: 0.15 } });
+  });
+
+  it('rejects bad planner policy fields and sleeves, naming each', () => {
+    const input = example();
+    input['targets'] = { sleeves: { equity: { weight: 1, symbols: { SPY: 0.6, EFA: 0.3 } } } };
+    input['sleeves'] = { other: ['TLT'] };
+    input['policy'] = {
+      ...(input['policy'] as Record<string, unknown>),
+      bands: { absolute: 0.05, sleeves: { nowhere: { absolute: 0.1 } } },
+      bandTarget: 'middle',
+      partialSymbols: 0,
+      calendar: { frequency: 'weekly', day: 32 },
+      cooldownDays: -1,
+      benefitCost: { driftCostBps: 0 },
+    };
+    expect(issuesOf(input).map((issue) => `${issue.path} ${issue.code}`)).toEqual([
+      // The shares sum to 0.9, and so do the symbol weights they make.
+      'targets.sleeves.equity.symbols weights-sum',
+      'targets weights-sum',
+      'sleeves invalid-value',
+      'policy.bandTarget invalid-value',
+      'policy.partialSymbols invalid-value',
+      'policy.calendar.frequency invalid-value',
+      'policy.calendar.day invalid-value',
+      'policy.cooldownDays invalid-value',
+      'policy.benefitCost.driftCostBps invalid-value',
+      'policy.bands.sleeves.nowhere invalid-value',
+    ]);
+  });
+
   it('rejects an impossible date and an empty household', () => {
     expect(issuesOf({ id: 'x', asOf: '2016-02-30', accounts: [], targets: { A: 1 } })).toEqual([
       { path: 'asOf', code: 'invalid-date', message: 'expected a date YYYY-MM-DD, got "2016-02-30"' },
