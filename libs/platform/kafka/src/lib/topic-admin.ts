@@ -33,7 +33,11 @@ export async function ensureTopics(
     }));
   if (missing.length > 0) {
     try {
-      await admin.createTopics({ topics: missing, waitForLeaders: true, timeout: timeoutMs });
+      // Not kafkajs's `waitForLeaders`: it retries only LEADER_NOT_AVAILABLE, while a broker whose
+      // metadata cache has not caught up with the new topic answers UNKNOWN_TOPIC_OR_PARTITION ("This
+      // server does not host this topic-partition") and the service failed to start (seen in CI on
+      // a loaded machine). The loop below waits for the leaders and retries any metadata error.
+      await admin.createTopics({ topics: missing, waitForLeaders: false, timeout: timeoutMs });
     } catch (error) {
       // Another replica may have created the same topics between listTopics and createTopics.
       if (!/already exists/i.test(String((error as Error).message)) && !isTopicExistsError(error)) {
