@@ -16,6 +16,7 @@ import {
   latestScheduledDate,
   planRebalance,
 } from '@ballast/domain-planner';
+import { type TaxPolicy, parseTaxPolicy } from '@ballast/domain-tax';
 import { BacktestConfigError } from './errors';
 import { type PolicyMetrics, policyMetrics } from './metrics';
 
@@ -156,6 +157,21 @@ export function runBacktest(
       throw new BacktestConfigError(`policies[${index}] (${policy.name})`, (error as Error).message);
     }
   });
+  // Every decision is tax-aware (the planner counts each taxable sale's tax, lot by lot), with the
+  // household's tax fields or the tax engine's documented defaults.
+  const taxPolicies = templates.map((template, index) => {
+    try {
+      return parseTaxPolicy(template.policy.tax, {
+        accountIds: template.accounts.map((account) => account.id),
+        symbols: input.prices.symbols,
+      });
+    } catch (error) {
+      throw new BacktestConfigError(
+        `policies[${index}] (${input.policies[index]?.name ?? ''})`,
+        (error as Error).message,
+      );
+    }
+  });
   const base = templates[0] as PortfolioFile;
   const symbols = [
     ...new Set([
@@ -231,6 +247,7 @@ export function runBacktest(
     simulate({
       name: policy.name,
       template: templates[index] as PortfolioFile,
+      taxPolicy: taxPolicies[index] as TaxPolicy,
       rows,
       symbols,
       close,
@@ -250,6 +267,7 @@ export function runBacktest(
 interface SimulationInput {
   readonly name: string;
   readonly template: PortfolioFile;
+  readonly taxPolicy: TaxPolicy;
   readonly rows: WidePrices['rows'];
   readonly symbols: readonly string[];
   readonly close: readonly Float64Array[];
@@ -315,7 +333,10 @@ function simulate(input: SimulationInput): PolicyResult {
           { symbol, price: row.prices.get(symbol) ?? '', asOf: row.date, source: 'backtest' },
         ]),
       );
-      const plan = planRebalance({ portfolio, prices: quotes, asOf: row.date }, input.solver);
+      const plan = planRebalance(
+        { portfolio, prices: quotes, asOf: row.date, taxPolicy: input.taxPolicy },
+        input.solver,
+      );
       if (flow !== undefined) {
         const book = books.find((b) => b.id === flow.account) as AccountBook;
         book.cash = book.cash.plus(flow.amount);
