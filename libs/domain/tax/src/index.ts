@@ -47,7 +47,6 @@ export {
   type TaxPolicy,
   type TaxPolicyContext,
   type TaxPolicyIssue,
-  withoutTaxPolicyFields,
 } from './lib/tax-policy';
 export {
   type AccountType,

@@ -11,8 +11,8 @@ import {
 import { createHighsSolver } from '@ballast/domain-planner';
 import { type Command } from 'commander';
 import highsLoader from 'highs';
-import { parse as parseYaml } from 'yaml';
-import { type CliContext, CliUsageError, readInputFile, writeJson } from '../cli-context';
+import { type CliContext, CliUsageError, writeJson } from '../cli-context';
+import { readDocument } from '../inputs/document-file';
 import { readWidePrices } from '../inputs/prices-file';
 import { formatTable } from '../table';
 import { type RegisterCommand } from './index';
@@ -96,15 +96,7 @@ function progressBar(context: CliContext): (done: number, total: number) => void
  */
 export async function readBacktestConfig(context: CliContext, configPath: string): Promise<BacktestInput> {
   const option = '--config';
-  const text = await readInputFile(context, option, configPath);
-  let raw: unknown;
-  try {
-    raw = /\.json$/i.test(configPath) ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new CliUsageError(
-      `${option} ${configPath}: not valid ${/\.json$/i.test(configPath) ? 'JSON' : 'YAML'} (${(error as Error).message})`,
-    );
-  }
+  const raw = await readDocument(context, option, configPath, 'yaml');
   const fail = (field: string, problem: string): never => {
     throw new CliUsageError(`${option} ${configPath}: ${field}: ${problem}`);
   };
@@ -123,15 +115,11 @@ export async function readBacktestConfig(context: CliContext, configPath: string
   let household: Record<string, unknown>;
   if (typeof config['household'] === 'string') {
     const file = relative('household', config['household']);
-    const householdText = await readInputFile(context, 'household', file);
-    try {
-      household = (/\.ya?ml$/i.test(file) ? parseYaml(householdText) : JSON.parse(householdText)) as Record<
-        string,
-        unknown
-      >;
-    } catch (error) {
-      return fail('household', `${file} is not valid JSON or YAML (${(error as Error).message})`);
+    const document = await readDocument(context, 'household', file);
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+      return fail('household', `${file} does not hold a household object`);
     }
+    household = document as Record<string, unknown>;
   } else if (typeof config['household'] === 'object' && config['household'] !== null) {
     household = config['household'] as Record<string, unknown>;
   } else {

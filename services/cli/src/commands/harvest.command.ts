@@ -1,14 +1,13 @@
-import { parsePortfolioFile, type PortfolioFile } from '@ballast/domain-portfolio';
+import { type PortfolioFile } from '@ballast/domain-portfolio';
 import {
   findHarvestCandidates,
   type HarvestReport,
   parseTaxPolicy,
   type TaxPolicy,
-  withoutTaxPolicyFields,
 } from '@ballast/domain-tax';
 import { type Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
-import { type CliContext, CliUsageError, readInputFile, writeJson } from '../cli-context';
+import { type CliContext, writeJson } from '../cli-context';
+import { readPortfolioFile } from '../inputs/portfolio-file';
 import { parseDateOption, pricesOnOrBefore, readWidePrices } from '../inputs/prices-file';
 import { formatTable } from '../table';
 import { type RegisterCommand } from './index';
@@ -38,11 +37,11 @@ export const registerHarvestCommand: RegisterCommand = (program: Command, contex
     .option('--json', 'print one JSON document on stdout')
     .action(async (options: HarvestOptions) => {
       const asOfOption = options.asOf === undefined ? null : parseDateOption('--as-of', options.asOf);
-      const { raw, portfolio } = await readHousehold(context, '--portfolio', options.portfolio);
+      const { portfolio } = await readPortfolioFile(context, '--portfolio', options.portfolio);
       const prices = await readWidePrices(context, '--prices', options.prices);
       const day = pricesOnOrBefore(prices, asOfOption ?? portfolio.asOf, '--prices', options.prices);
       const asOf = asOfOption ?? portfolio.asOf ?? day.date;
-      const policy = taxPolicyOf(raw, portfolio, prices.symbols);
+      const policy = taxPolicyOf(portfolio, prices.symbols);
       const report = findHarvestCandidates({
         accounts: portfolio.accounts,
         prices: day.prices,
@@ -61,48 +60,12 @@ export const registerHarvestCommand: RegisterCommand = (program: Command, contex
     });
 };
 
-/**
- * Reads the portfolio file and keeps the raw document: the tax policy fields are validated by the
- * tax library from the raw `policy` object, and removed before the portfolio model sees the policy
- * (its parser rejects fields it does not know; once it passes them through as `policy.tax`, removing
- * them first changes nothing).
- */
-async function readHousehold(
-  context: CliContext,
-  option: string,
-  file: string,
-): Promise<{ raw: Record<string, unknown>; portfolio: PortfolioFile }> {
-  const text = await readInputFile(context, option, file);
-  let raw: unknown;
-  try {
-    // JSON is YAML 1.2, and this parser rejects a key given twice (JSON.parse keeps the last silently).
-    raw = parseYaml(text, { prettyErrors: true }) as unknown;
-  } catch (error) {
-    throw new CliUsageError(
-      `${option} ${file}: not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'} (${(error as Error).message})`,
-    );
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new CliUsageError(`${option} ${file}: expected an object with accounts, targets and policy`);
-  }
-  const document = raw as Record<string, unknown>;
-  const stripped =
-    document['policy'] === undefined
-      ? document
-      : { ...document, policy: withoutTaxPolicyFields(document['policy']) };
-  return { raw: document, portfolio: parsePortfolioFile(stripped) };
-}
-
-function taxPolicyOf(
-  raw: Record<string, unknown>,
-  portfolio: PortfolioFile,
-  priceSymbols: readonly string[],
-): TaxPolicy {
+function taxPolicyOf(portfolio: PortfolioFile, priceSymbols: readonly string[]): TaxPolicy {
   const symbols = new Set<string>(priceSymbols);
   for (const account of portfolio.accounts) for (const lot of account.lots) symbols.add(lot.symbol);
   for (const transaction of portfolio.transactions) symbols.add(transaction.symbol);
   for (const target of portfolio.targets) symbols.add(target.symbol);
-  return parseTaxPolicy(raw['policy'], {
+  return parseTaxPolicy(portfolio.policy.tax, {
     accountIds: portfolio.accounts.map((account) => account.id),
     symbols: [...symbols],
   });

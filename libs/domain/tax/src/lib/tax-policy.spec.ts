@@ -4,7 +4,6 @@ import {
   InvalidTaxPolicyError,
   lotMethodOf,
   parseTaxPolicy,
-  withoutTaxPolicyFields,
 } from './tax-policy';
 
 const context = {
@@ -125,11 +124,5 @@ describe('parseTaxPolicy', () => {
     expect(() => parseTaxPolicy({ lossLimit: 'x' }, { ...context, path: 'policy.tax' })).toThrow(
       'policy.tax.lossLimit: expected a decimal amount',
     );
-  });
-
-  it('strips the tax fields for a parser that does not know them', () => {
-    expect(withoutTaxPolicyFields({ mode: 'band', identical: [], lotMethod: 'hifo' })).toEqual({
-      mode: 'band',
-    });
   });
 });

@@ -161,14 +161,6 @@ export function parseTaxPolicy(raw: unknown, context: TaxPolicyContext): TaxPoli
   };
 }
 
-/** The raw policy without its tax fields: what a parser that does not know them should see. */
-export function withoutTaxPolicyFields(raw: unknown): unknown {
-  if (!isObject(raw)) return raw;
-  return Object.fromEntries(
-    Object.entries(raw).filter(([key]) => !(TAX_POLICY_FIELDS as readonly string[]).includes(key)),
-  );
-}
-
 /** The relief method of an account under the policy. */
 export function lotMethodOf(policy: TaxPolicy, accountId: string): LotReliefMethod {
   return policy.lotMethod.get(accountId) ?? policy.defaultLotMethod;
