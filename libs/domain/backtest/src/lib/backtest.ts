@@ -314,8 +314,9 @@ function simulate(input: SimulationInput): PolicyResult {
       pending = undefined;
     }
     const flow = flowByDay.get(row.date);
+    let snapshot = valueAt(books, symbols, close, t);
     const decide =
-      flow !== undefined || mayFire(books, symbols, close, t, targets, policy, row.date, lastRebalance);
+      flow !== undefined || mayFire(snapshot, books, symbols, targets, policy, row.date, lastRebalance);
     if (decide) {
       const portfolio: PortfolioFile = {
         ...template,
@@ -353,8 +354,9 @@ function simulate(input: SimulationInput): PolicyResult {
           pending = order;
         }
       }
+      // The cash flow and a same-close fill changed the books.
+      snapshot = valueAt(books, symbols, close, t);
     }
-    const snapshot = valueAt(books, symbols, close, t);
     value[t] = snapshot.total;
     let sumAbs = Math.abs(
       snapshot.cash / snapshot.total - Math.max(0, 1 - targets.reduce((a, b) => a + b, 0)),
@@ -436,18 +438,33 @@ function valueAt(
   symbols: readonly string[],
   close: readonly Float64Array[],
   t: number,
-): { total: number; cash: number; positions: number[] } {
+): Snapshot {
   const positions = symbols.map(() => 0);
+  const accounts = books.map(() => 0);
   let cash = 0;
-  for (const book of books) {
-    cash += book.cash.toNumber();
+  books.forEach((book, a) => {
+    let accountValue = book.cash.toNumber();
+    cash += accountValue;
     for (const [symbol, holding] of book.holdings) {
       const j = symbols.indexOf(symbol);
       const quantity = holding.lots.reduce((sum, lot) => sum + lot.quantity.toNumber(), 0);
-      positions[j] = (positions[j] ?? 0) + quantity * ((close[j] as Float64Array)[t] ?? 0);
+      const worth = quantity * ((close[j] as Float64Array)[t] ?? 0);
+      positions[j] = (positions[j] ?? 0) + worth;
+      accountValue += worth;
     }
-  }
-  return { total: cash + positions.reduce((a, b) => a + b, 0), cash, positions };
+    accounts[a] = accountValue;
+  });
+  return { total: cash + positions.reduce((a, b) => a + b, 0), cash, positions, accounts };
+}
+
+/** The household at one close, in floating point: the daily bookkeeping and the planner's pre-check. */
+interface Snapshot {
+  readonly total: number;
+  readonly cash: number;
+  /** Value per symbol, in `symbols` order. */
+  readonly positions: readonly number[];
+  /** Value per account, in `books` order. */
+  readonly accounts: readonly number[];
 }
 
 /**
@@ -457,10 +474,9 @@ function valueAt(
  * crossing the exact check would see).
  */
 function mayFire(
+  snapshot: Snapshot,
   books: readonly AccountBook[],
   symbols: readonly string[],
-  close: readonly Float64Array[],
-  t: number,
   targets: readonly number[],
   policy: PortfolioFile['policy'],
   date: string,
@@ -481,15 +497,10 @@ function mayFire(
   }
   if (!anyBand) return policy.calendar === null && policy.mode !== 'band';
   if (Object.keys(bands.sleeves).length > 0) return true;
-  const snapshot = valueAt(books, symbols, close, t);
-  for (const book of books) {
-    let accountValue = book.cash.toNumber();
-    for (const [symbol, holding] of book.holdings) {
-      const quantity = holding.lots.reduce((sum, lot) => sum + lot.quantity.toNumber(), 0);
-      accountValue += quantity * price(close, symbols, symbol, t);
-    }
-    if (book.cash.toNumber() < policy.cashBuffer * accountValue + 1e-6) return true;
-  }
+  const underBuffer = books.some(
+    (book, a) => book.cash.toNumber() < policy.cashBuffer * (snapshot.accounts[a] ?? 0) + 1e-6,
+  );
+  if (underBuffer) return true;
   const margin = 1e-6;
   return symbols.some((symbol, j) => {
     const weight = (snapshot.positions[j] ?? 0) / snapshot.total;
