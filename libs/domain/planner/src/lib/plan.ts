@@ -24,7 +24,7 @@ import {
   type LpTerm,
   type LpVariable,
 } from './linear-program';
-import { type Trigger, evaluateTriggers, isDiscretionary, outOfBandSymbols } from './triggers';
+import { type Trigger, evaluateTriggers, isDiscretionary, outOfBandSymbols, sleeveWeights } from './triggers';
 
 /** One order of a plan. Quantities and money are canonical decimal strings. */
 export interface PlanOrder {
@@ -1068,18 +1068,14 @@ function report(input: {
     triggers,
     holds: input.holds,
     sleeves: input.portfolio.sleeves.map((sleeve) => {
-      const members = new Set(sleeve.symbols);
-      const inSleeve = <R extends { readonly symbol: string }>(rows: readonly R[]): R[] =>
-        rows.filter((row) => members.has(row.symbol));
-      const currentWeight = sumOf(inSleeve(before.rows).map((row) => row.currentWeight));
-      const targetWeight = sumOf(inSleeve(before.rows).map((row) => row.targetWeight));
+      const { currentWeight, targetWeight } = sleeveWeights(before, sleeve);
       return {
         sleeve: sleeve.name,
         symbols: sleeve.symbols,
         currentWeight,
         targetWeight,
         drift: currentWeight - targetWeight,
-        afterWeight: sumOf(inSleeve(after.rows).map((row) => row.currentWeight)),
+        afterWeight: sleeveWeights(after, sleeve).currentWeight,
       };
     }),
     orders,

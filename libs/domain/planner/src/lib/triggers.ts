@@ -155,13 +155,10 @@ export function evaluateTriggers(
  * symbols' weights is off the sum of their targets by more than that band; absolute first.
  */
 function sleeveTriggers(report: DriftReport, policy: PortfolioPolicy, sleeves: readonly Sleeve[]): Trigger[] {
-  const bySymbol = new Map(report.rows.map((row) => [row.symbol, row]));
   return sleeves.flatMap((sleeve): Trigger[] => {
     const band = policy.bands.sleeves[sleeve.name];
     if (band === undefined) return [];
-    const rows = sleeve.symbols.flatMap((symbol) => bySymbol.get(symbol) ?? []);
-    const currentWeight = rows.reduce((sum, row) => sum + row.currentWeight, 0);
-    const targetWeight = rows.reduce((sum, row) => sum + row.targetWeight, 0);
+    const { currentWeight, targetWeight } = sleeveWeights(report, sleeve);
     const drift = currentWeight - targetWeight;
     const base = {
       kind: 'sleeve-band' as const,
@@ -183,6 +180,19 @@ function sleeveTriggers(report: DriftReport, policy: PortfolioPolicy, sleeves: r
     }
     return [];
   });
+}
+
+/** A sleeve's weight and target: the sums of its symbols' (rows are sorted by symbol, as members are). */
+export function sleeveWeights(
+  report: Pick<DriftReport, 'rows'>,
+  sleeve: Sleeve,
+): { currentWeight: number; targetWeight: number } {
+  const members = new Set(sleeve.symbols);
+  const rows = report.rows.filter((row) => members.has(row.symbol));
+  return {
+    currentWeight: rows.reduce((sum, row) => sum + row.currentWeight, 0),
+    targetWeight: rows.reduce((sum, row) => sum + row.targetWeight, 0),
+  };
 }
 
 /**
