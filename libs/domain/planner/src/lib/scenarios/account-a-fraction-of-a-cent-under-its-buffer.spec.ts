@@ -10,11 +10,12 @@ describe('an account a fraction of a cent under its buffer, with a commission', 
     solver = await loadHighsSolver();
   });
 
-  // Found by the backtester: slippage left an IRA at -0.00137 of cash. Any sale pays a commission of
-  // 1.50, so the plan must sell enough to cover both. HiGHS's default integrality tolerance accepted an
-  // order's on/off switch at 1e-7 (a sale without its commission in the model), and rounding the sale
-  // to the share grid lost a fraction of a cent; the planner now asks for a tight tolerance, rounds
-  // sales up and, with no buy left to trim, sells a little more.
+  // The state the backtester met: an account a fraction of a cent short, where any sale pays a
+  // commission of 1.50, so the plan must sell enough to cover both. This spec checks the outcome on
+  // the smallest such household, which the planner answers correctly even without the defences
+  // added for it (a 1e-9 integrality tolerance, sales rounded up to the share grid, selling a little
+  // more when no buy is left to trim); the multi-account case that needs them is the backtester's
+  // "conserves value" spec, which fails with an InfeasiblePlanError when they are taken out.
   it('sells enough to cover the shortfall and the commission, exactly', () => {
     const portfolio = withPolicy(
       {
