@@ -95,6 +95,99 @@ export {
   priceUsedSchema,
   relativeBandTriggerSchema,
 } from './lib/topics/drift-detected.schema';
+export { compareDecimalSum, compareDecimals } from './lib/decimal-sum';
+export {
+  ORDER_SIDES,
+  type OrderSide,
+  clientOrderIdFor,
+  legNumber,
+  orderSide,
+  proposedTradeSchema,
+} from './lib/topics/orders-common';
+export {
+  PRICE_STALE_KEY,
+  PRICE_STALE_SCHEMA_VERSION,
+  PRICE_STALE_TOPIC,
+  type PriceStalePayload,
+  priceStalePayloadSchema,
+} from './lib/topics/price-stale.schema';
+export {
+  RISK_ALERT_KEY,
+  RISK_ALERT_SCHEMA_VERSION,
+  RISK_ALERT_TOPIC,
+  RISK_LIMIT_KINDS,
+  type RiskAlertPayload,
+  type RiskLimitKind,
+  riskAlertPayloadSchema,
+} from './lib/topics/risk-alert.schema';
+export {
+  REBALANCE_MODES,
+  REBALANCE_REQUESTED_KEY,
+  REBALANCE_REQUESTED_SCHEMA_VERSION,
+  REBALANCE_REQUESTED_TOPIC,
+  type RebalanceMode,
+  type RebalanceRequestedPayload,
+  type Requester,
+  rebalanceRequestedPayloadSchema,
+  requesterSchema,
+} from './lib/topics/rebalance-requested.schema';
+export {
+  REBALANCE_PROPOSED_KEY,
+  REBALANCE_PROPOSED_SCHEMA_VERSION,
+  REBALANCE_PROPOSED_TOPIC,
+  SCENARIO_KINDS,
+  type ProposedTrade,
+  type RebalanceProposedPayload,
+  type Scenario,
+  type ScenarioKind,
+  rebalanceProposedPayloadSchema,
+  scenarioSchema,
+} from './lib/topics/rebalance-proposed.schema';
+export {
+  ORDERS_PROPOSED_KEY,
+  ORDERS_PROPOSED_SCHEMA_VERSION,
+  ORDERS_PROPOSED_TOPIC,
+  WASH_SALE_RESOLUTIONS,
+  type LotRelief,
+  type OrderApproval,
+  type OrdersProposedPayload,
+  type ProposedOrder,
+  type WashSaleFinding,
+  lotReliefSchema,
+  orderApprovalSchema,
+  ordersProposedPayloadSchema,
+  proposedOrderSchema,
+  washSaleFindingSchema,
+} from './lib/topics/orders-proposed.schema';
+export {
+  ORDERS_APPROVED_KEY,
+  ORDERS_APPROVED_SCHEMA_VERSION,
+  ORDERS_APPROVED_TOPIC,
+  type Approval,
+  type ApprovedOrder,
+  type OrdersApprovedPayload,
+  approvalSchema,
+  approvedOrderSchema,
+  ordersApprovedPayloadSchema,
+} from './lib/topics/orders-approved.schema';
+export {
+  ORDERS_EXECUTED_KEY,
+  ORDERS_EXECUTED_SCHEMA_VERSION,
+  ORDERS_EXECUTED_TOPIC,
+  type Fill,
+  type OrdersExecutedPayload,
+  fillSchema,
+  ordersExecutedPayloadSchema,
+} from './lib/topics/orders-executed.schema';
+export {
+  ORDERS_REJECTED_KEY,
+  ORDERS_REJECTED_SCHEMA_VERSION,
+  ORDERS_REJECTED_TOPIC,
+  REJECTION_CODES,
+  type OrdersRejectedPayload,
+  type RejectionCode,
+  ordersRejectedPayloadSchema,
+} from './lib/topics/orders-rejected.schema';
 export {
   DEAD_LETTER_ENCODINGS,
   DEAD_LETTER_REASON_KINDS,

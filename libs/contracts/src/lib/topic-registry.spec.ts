@@ -27,7 +27,20 @@ function overTheWire(value: unknown): unknown {
 
 describe('topic registry', () => {
   it('lists every v1 topic under its own name', () => {
-    expect(TOPIC_NAMES).toEqual(['prices.raw', 'price.tick', 'portfolio.state', 'drift.detected']);
+    expect(TOPIC_NAMES).toEqual([
+      'prices.raw',
+      'price.tick',
+      'portfolio.state',
+      'drift.detected',
+      'price.stale',
+      'risk.alert',
+      'rebalance.requested',
+      'rebalance.proposed',
+      'orders.proposed',
+      'orders.approved',
+      'orders.executed',
+      'orders.rejected',
+    ]);
     for (const name of TOPIC_NAMES) {
       expect(TOPICS[name].name).toBe(name);
       expect(TOPICS[name].schemaVersion).toBe(1);
@@ -39,12 +52,18 @@ describe('topic registry', () => {
     expect(getTopicContract('price.tick')).toMatchObject({ key: 'symbol', compacted: false });
     expect(getTopicContract('portfolio.state')).toMatchObject({ key: 'portfolioId', compacted: true });
     expect(getTopicContract('drift.detected')).toMatchObject({ key: 'portfolioId', compacted: false });
+    expect(getTopicContract('price.stale')).toMatchObject({ key: 'symbol', compacted: false });
+    for (const name of TOPIC_NAMES.filter(
+      (topic) => topic.startsWith('orders.') || topic.startsWith('rebalance.'),
+    )) {
+      expect(getTopicContract(name)).toMatchObject({ key: 'portfolioId', compacted: false });
+    }
   });
 
   it('throws UnknownTopicError for unlisted topics, including Object.prototype keys', () => {
     expect(() => getTopicContract('orders.approved.v2')).toThrow(UnknownTopicError);
     expect(() => getTopicContract('toString')).toThrow(
-      'Unknown topic "toString": not in the contracts registry (known: prices.raw, price.tick, portfolio.state, drift.detected)',
+      `Unknown topic "toString": not in the contracts registry (known: ${TOPIC_NAMES.join(', ')})`,
     );
     expect(isTopicName('constructor')).toBe(false);
     expect(topicRegistry.has('price.tick')).toBe(true);

@@ -24,6 +24,54 @@ import {
   PRICES_RAW_TOPIC,
   pricesRawPayloadSchema,
 } from './topics/prices-raw.schema';
+import {
+  PRICE_STALE_KEY,
+  PRICE_STALE_SCHEMA_VERSION,
+  PRICE_STALE_TOPIC,
+  priceStalePayloadSchema,
+} from './topics/price-stale.schema';
+import {
+  RISK_ALERT_KEY,
+  RISK_ALERT_SCHEMA_VERSION,
+  RISK_ALERT_TOPIC,
+  riskAlertPayloadSchema,
+} from './topics/risk-alert.schema';
+import {
+  REBALANCE_REQUESTED_KEY,
+  REBALANCE_REQUESTED_SCHEMA_VERSION,
+  REBALANCE_REQUESTED_TOPIC,
+  rebalanceRequestedPayloadSchema,
+} from './topics/rebalance-requested.schema';
+import {
+  REBALANCE_PROPOSED_KEY,
+  REBALANCE_PROPOSED_SCHEMA_VERSION,
+  REBALANCE_PROPOSED_TOPIC,
+  rebalanceProposedPayloadSchema,
+} from './topics/rebalance-proposed.schema';
+import {
+  ORDERS_PROPOSED_KEY,
+  ORDERS_PROPOSED_SCHEMA_VERSION,
+  ORDERS_PROPOSED_TOPIC,
+  ordersProposedPayloadSchema,
+} from './topics/orders-proposed.schema';
+import {
+  ORDERS_APPROVED_KEY,
+  ORDERS_APPROVED_SCHEMA_VERSION,
+  ORDERS_APPROVED_TOPIC,
+  ordersApprovedPayloadSchema,
+} from './topics/orders-approved.schema';
+import {
+  ORDERS_EXECUTED_KEY,
+  ORDERS_EXECUTED_SCHEMA_VERSION,
+  ORDERS_EXECUTED_TOPIC,
+  ordersExecutedPayloadSchema,
+} from './topics/orders-executed.schema';
+import {
+  ORDERS_REJECTED_KEY,
+  ORDERS_REJECTED_SCHEMA_VERSION,
+  ORDERS_REJECTED_TOPIC,
+  ordersRejectedPayloadSchema,
+} from './topics/orders-rejected.schema';
 import { UnknownTopicError } from './unknown-topic.error';
 import { toValidationIssues, type ValidationIssue } from './validation-issue';
 
@@ -86,6 +134,77 @@ export const TOPICS = Object.freeze({
     compacted: false,
     description:
       'A portfolio left its drift bands: triggers, drift table, prices used; starts a rebalancing run.',
+  }),
+  [PRICE_STALE_TOPIC]: defineTopic({
+    name: PRICE_STALE_TOPIC,
+    payloadSchema: priceStalePayloadSchema,
+    schemaVersion: PRICE_STALE_SCHEMA_VERSION,
+    key: PRICE_STALE_KEY,
+    compacted: false,
+    description:
+      'A symbol had no price within its allowed age while its market was open; stops proposals that need it.',
+  }),
+  [RISK_ALERT_TOPIC]: defineTopic({
+    name: RISK_ALERT_TOPIC,
+    payloadSchema: riskAlertPayloadSchema,
+    schemaVersion: RISK_ALERT_SCHEMA_VERSION,
+    key: RISK_ALERT_KEY,
+    compacted: false,
+    description:
+      'A portfolio breached a risk limit of its policy (drawdown, volatility, VaR, position weight, tracking error).',
+  }),
+  [REBALANCE_REQUESTED_TOPIC]: defineTopic({
+    name: REBALANCE_REQUESTED_TOPIC,
+    payloadSchema: rebalanceRequestedPayloadSchema,
+    schemaVersion: REBALANCE_REQUESTED_SCHEMA_VERSION,
+    key: REBALANCE_REQUESTED_KEY,
+    compacted: false,
+    description:
+      'A manual or scheduled request to consider rebalancing a portfolio, optionally with a cash flow.',
+  }),
+  [REBALANCE_PROPOSED_TOPIC]: defineTopic({
+    name: REBALANCE_PROPOSED_TOPIC,
+    payloadSchema: rebalanceProposedPayloadSchema,
+    schemaVersion: REBALANCE_PROPOSED_SCHEMA_VERSION,
+    key: REBALANCE_PROPOSED_KEY,
+    compacted: false,
+    description: 'Scenarios the optimizer scored for a run, the chosen one and its pre-tax trades.',
+  }),
+  [ORDERS_PROPOSED_TOPIC]: defineTopic({
+    name: ORDERS_PROPOSED_TOPIC,
+    payloadSchema: ordersProposedPayloadSchema,
+    schemaVersion: ORDERS_PROPOSED_SCHEMA_VERSION,
+    key: ORDERS_PROPOSED_KEY,
+    compacted: false,
+    description:
+      'Orders after lot selection and wash-sale checks, with the tax impact and whether approval is needed.',
+  }),
+  [ORDERS_APPROVED_TOPIC]: defineTopic({
+    name: ORDERS_APPROVED_TOPIC,
+    payloadSchema: ordersApprovedPayloadSchema,
+    schemaVersion: ORDERS_APPROVED_SCHEMA_VERSION,
+    key: ORDERS_APPROVED_KEY,
+    compacted: false,
+    description:
+      'Approved orders with their derived client order ids, approvers and expiry; what execution sends.',
+  }),
+  [ORDERS_EXECUTED_TOPIC]: defineTopic({
+    name: ORDERS_EXECUTED_TOPIC,
+    payloadSchema: ordersExecutedPayloadSchema,
+    schemaVersion: ORDERS_EXECUTED_SCHEMA_VERSION,
+    key: ORDERS_EXECUTED_KEY,
+    compacted: false,
+    description:
+      'One order reached a final state with fills (price, quantity, fees); the ledger applies them.',
+  }),
+  [ORDERS_REJECTED_TOPIC]: defineTopic({
+    name: ORDERS_REJECTED_TOPIC,
+    payloadSchema: ordersRejectedPayloadSchema,
+    schemaVersion: ORDERS_REJECTED_SCHEMA_VERSION,
+    key: ORDERS_REJECTED_KEY,
+    compacted: false,
+    description:
+      'One order will not be executed: a pre-trade check or the broker refused it, with the reason.',
   }),
 });
 

@@ -5,6 +5,14 @@ import { type DriftDetectedPayload } from '../topics/drift-detected.schema';
 import { type PortfolioStatePayload } from '../topics/portfolio-state.schema';
 import { type PriceTickPayload } from '../topics/price-tick.schema';
 import { type PricesRawPayload } from '../topics/prices-raw.schema';
+import { type OrdersApprovedPayload } from '../topics/orders-approved.schema';
+import { type OrdersExecutedPayload } from '../topics/orders-executed.schema';
+import { type OrdersProposedPayload } from '../topics/orders-proposed.schema';
+import { type OrdersRejectedPayload } from '../topics/orders-rejected.schema';
+import { type PriceStalePayload } from '../topics/price-stale.schema';
+import { type RebalanceProposedPayload } from '../topics/rebalance-proposed.schema';
+import { type RebalanceRequestedPayload } from '../topics/rebalance-requested.schema';
+import { type RiskAlertPayload } from '../topics/risk-alert.schema';
 
 export const PORTFOLIO_ID = '3f1c9a52-8e4b-4c7d-9a1e-2b5f6c7d8e9f';
 export const MESSAGE_ID = 'b7e2d4a1-6c3f-4e8b-8d2a-1f9e0c7b5a34';
@@ -137,5 +145,236 @@ export function aDeadLetter(): DeadLetter {
     consumerGroup: 'monitor',
     failedAt: '2024-03-15T14:30:01.123Z',
     attempts: 0,
+  };
+}
+
+export const PROPOSAL_ID = '9d7e5c3a-1b2f-4a6d-8e0c-3f5a7b9d1e2c';
+
+export function aPriceStale(): PriceStalePayload {
+  return {
+    symbol: 'VTI',
+    lastPriceAt: '2024-03-15T14:30:00Z',
+    lastPrice: '251.37',
+    source: 'yahoo',
+    maxAgeSeconds: 300,
+    detectedAt: '2024-03-15T14:36:00Z',
+  };
+}
+
+export function aRiskAlert(): RiskAlertPayload {
+  return {
+    portfolioId: PORTFOLIO_ID,
+    stateVersion: 7,
+    asOf: '2024-03-15T14:30:00Z',
+    limit: 'max-drawdown',
+    value: 0.23,
+    threshold: 0.2,
+    message: 'drawdown 23.0% exceeds the policy limit of 20.0%',
+  };
+}
+
+export function aRebalanceRequested(): RebalanceRequestedPayload {
+  return {
+    portfolioId: PORTFOLIO_ID,
+    requestId: RUN_ID,
+    requestedBy: { kind: 'person', userId: 'advisor-7' },
+    requestedAt: '2024-03-15T15:00:00Z',
+    reason: 'client deposit',
+    mode: 'cash-flow',
+    cashFlow: { accountId: 'acct-taxable', amount: '5000.00' },
+  };
+}
+
+const PRICES_USED = [
+  { symbol: 'VTI', price: '251.37', currency: 'USD', asOf: '2024-03-15T14:30:00Z', source: 'yahoo' },
+  { symbol: 'VXUS', price: '58.12', currency: 'USD', asOf: '2024-03-15T14:29:00Z', source: 'yahoo' },
+  { symbol: 'BND', price: '72.20', currency: 'USD', asOf: '2024-03-15T14:28:00Z', source: 'yahoo' },
+];
+
+/** Sell 16 VTI in the taxable account, buy 69 VXUS with the proceeds and cash. */
+export function aRebalanceProposed(): RebalanceProposedPayload {
+  return {
+    proposalId: PROPOSAL_ID,
+    portfolioId: PORTFOLIO_ID,
+    stateVersion: 7,
+    asOf: '2024-03-15T14:30:00Z',
+    baseCurrency: 'USD',
+    cause: { topic: 'drift.detected', messageId: MESSAGE_ID },
+    targets: [
+      { symbol: 'VTI', weight: 0.6 },
+      { symbol: 'VXUS', weight: 0.1 },
+      { symbol: 'BND', weight: 0.3 },
+    ],
+    driftBefore: 0.15,
+    scenarios: [
+      {
+        kind: 'full',
+        driftAfter: 0.05,
+        turnover: 0.1,
+        cost: '4.10',
+        estimatedTax: '120.50',
+        trades: 2,
+        score: 0.061,
+      },
+      { kind: 'defer', driftAfter: 0.15, turnover: 0, cost: '0', estimatedTax: '0', trades: 0, score: 0.15 },
+    ],
+    chosen: 'full',
+    trades: [
+      {
+        leg: 1,
+        accountId: 'acct-taxable',
+        symbol: 'VTI',
+        side: 'sell',
+        quantity: '16',
+        referencePrice: '251.37',
+        estimatedValue: '4021.92',
+      },
+      {
+        leg: 2,
+        accountId: 'acct-taxable',
+        symbol: 'VXUS',
+        side: 'buy',
+        quantity: '69',
+        referencePrice: '58.12',
+        estimatedValue: '4010.28',
+      },
+    ],
+    explanation: ['VTI is 10.0 points over its 60% target (band 5.0)'],
+    pricesUsed: PRICES_USED,
+    totalValue: '40000.00',
+  };
+}
+
+export function anOrdersProposed(): OrdersProposedPayload {
+  return {
+    proposalId: PROPOSAL_ID,
+    portfolioId: PORTFOLIO_ID,
+    stateVersion: 7,
+    asOf: '2024-03-15T14:30:00Z',
+    baseCurrency: 'USD',
+    orders: [
+      {
+        leg: 1,
+        accountId: 'acct-taxable',
+        symbol: 'VTI',
+        side: 'sell',
+        quantity: '16',
+        referencePrice: '251.37',
+        estimatedValue: '4021.92',
+        lots: [
+          {
+            lotId: 'lot-2',
+            acquiredOn: '2023-11-20',
+            quantity: '10',
+            costBasis: '2400.37',
+            gain: '113.33',
+            term: 'short',
+          },
+          {
+            lotId: 'lot-1',
+            acquiredOn: '2021-06-01',
+            quantity: '6',
+            costBasis: '1191.00',
+            gain: '317.22',
+            term: 'long',
+          },
+        ],
+      },
+      {
+        leg: 2,
+        accountId: 'acct-taxable',
+        symbol: 'VXUS',
+        side: 'buy',
+        quantity: '69',
+        referencePrice: '58.12',
+        estimatedValue: '4010.28',
+        lots: [],
+      },
+    ],
+    taxImpact: { realizedShortTerm: '113.33', realizedLongTerm: '317.22', estimatedTax: '74.78' },
+    washSales: [],
+    washSaleCoverage: { complete: true, reason: null },
+    approval: {
+      required: true,
+      approversRequired: 1,
+      reason: 'trades 8,032.20 above the 5,000.00 approval threshold',
+      expiresAt: '2024-03-16T14:30:00Z',
+    },
+    totalValue: '40000.00',
+    pricesUsed: PRICES_USED,
+    explanation: ['sold the short-term lot first: its gain per share is the smallest'],
+  };
+}
+
+export function anOrdersApproved(): OrdersApprovedPayload {
+  return {
+    proposalId: PROPOSAL_ID,
+    portfolioId: PORTFOLIO_ID,
+    stateVersion: 7,
+    baseCurrency: 'USD',
+    approvals: [{ kind: 'person', userId: 'approver-3', at: '2024-03-15T15:10:00Z' }],
+    approvedAt: '2024-03-15T15:10:00Z',
+    expiresAt: '2024-03-15T20:00:00Z',
+    orders: [
+      {
+        leg: 1,
+        clientOrderId: `${PROPOSAL_ID}-1`,
+        accountId: 'acct-taxable',
+        symbol: 'VTI',
+        side: 'sell',
+        quantity: '16',
+        referencePrice: '251.37',
+      },
+      {
+        leg: 2,
+        clientOrderId: `${PROPOSAL_ID}-2`,
+        accountId: 'acct-taxable',
+        symbol: 'VXUS',
+        side: 'buy',
+        quantity: '69',
+        referencePrice: '58.12',
+      },
+    ],
+    pricesUsed: PRICES_USED,
+  };
+}
+
+export function anOrdersExecuted(): OrdersExecutedPayload {
+  return {
+    proposalId: PROPOSAL_ID,
+    portfolioId: PORTFOLIO_ID,
+    leg: 1,
+    clientOrderId: `${PROPOSAL_ID}-1`,
+    accountId: 'acct-taxable',
+    symbol: 'VTI',
+    side: 'sell',
+    baseCurrency: 'USD',
+    requestedQuantity: '16',
+    filledQuantity: '16',
+    status: 'filled',
+    fills: [
+      { fillId: 'paper-1-a', quantity: '10', price: '251.30', fee: '0.50', at: '2024-03-15T15:10:02Z' },
+      { fillId: 'paper-1-b', quantity: '6.0', price: '251.28', fee: '0.30', at: '2024-03-15T15:10:03Z' },
+    ],
+    broker: 'paper',
+    brokerOrderId: 'paper-1',
+    executedAt: '2024-03-15T15:10:03Z',
+  };
+}
+
+export function anOrdersRejected(): OrdersRejectedPayload {
+  return {
+    proposalId: PROPOSAL_ID,
+    portfolioId: PORTFOLIO_ID,
+    leg: 2,
+    clientOrderId: `${PROPOSAL_ID}-2`,
+    accountId: 'acct-taxable',
+    symbol: 'VXUS',
+    side: 'buy',
+    quantity: '69',
+    stage: 'pre-trade',
+    code: 'price-collar',
+    reason: 'last price 61.20 is 5.3% from the reference 58.12; the collar is 2.0%',
+    rejectedAt: '2024-03-15T15:10:04Z',
   };
 }
