@@ -128,3 +128,45 @@ describe('portfolio.state payload', () => {
     ]);
   });
 });
+
+describe('portfolio.state planning fields (optional, additive)', () => {
+  it('accepts the planning policy, sleeves, transactions and last rebalance date', () => {
+    const payload = {
+      ...aPortfolioState(),
+      planningPolicy: { mode: 'band', bands: { absolute: 0.05 }, lotMethod: 'hifo' },
+      sleeves: { equity: ['VTI', 'VXUS'], bonds: ['BND'] },
+      transactions: [
+        {
+          accountId: 'acct-roth',
+          symbol: 'BND',
+          side: 'buy',
+          quantity: '10',
+          price: '72.10',
+          date: '2024-03-01',
+        },
+      ],
+      lastRebalance: '2024-01-02',
+    };
+    expect(issuesOf(portfolioStatePayloadSchema, payload)).toEqual([]);
+  });
+
+  it('names a bad transaction field', () => {
+    const payload = {
+      ...aPortfolioState(),
+      transactions: [
+        {
+          accountId: 'acct-roth',
+          symbol: 'BND',
+          side: 'short',
+          quantity: '-1',
+          price: '72.10',
+          date: '2024-03-01',
+        },
+      ],
+    };
+    expect(issuesOf(portfolioStatePayloadSchema, payload)).toEqual([
+      'transactions.0.side: must be "buy" or "sell"',
+      'transactions.0.quantity: must be greater than zero',
+    ]);
+  });
+});

@@ -94,6 +94,17 @@ export const rebalancePolicySchema = z.object({
   minTradeValue: nonNegativeDecimalString.optional(),
 });
 
+/** A recent buy or sell, kept so that the tax engine sees the past 30 days of wash-sale history. */
+export const ledgerTransactionSchema = z.object({
+  accountId: nonEmptyString,
+  symbol: tickerSymbol,
+  side: z.enum(['buy', 'sell'], { error: 'must be "buy" or "sell"' }),
+  quantity: positiveDecimalString,
+  /** Per unit, in the base currency. */
+  price: positiveDecimalString,
+  date: isoDateString,
+});
+
 export const portfolioStatePayloadSchema = z
   .object({
     portfolioId: uuidString,
@@ -106,6 +117,19 @@ export const portfolioStatePayloadSchema = z
     accounts: z.array(accountSchema).min(1, 'a portfolio has at least one account'),
     targets: z.array(targetWeightSchema).min(1, 'a portfolio has at least one target'),
     policy: rebalancePolicySchema,
+    /**
+     * The full planning policy: the `policy` block of the `ballast plan` portfolio file (modes,
+     * bands per symbol and sleeve, calendar, cooldown, restrictions, costs, tax fields), validated
+     * by the consumers with @ballast/domain-portfolio's parser, so that services, the CLI and the
+     * backtester read one format. Absent: the plan uses `policy` above and the parser's defaults.
+     */
+    planningPolicy: z.record(z.string(), z.unknown()).optional(),
+    /** The portfolio file's `sleeves` block (groups of symbols), for sleeve bands; same parser. */
+    sleeves: z.record(z.string(), z.unknown()).optional(),
+    /** Buys and sells of the last 60 days or more, in every account; the wash-sale check needs 30. */
+    transactions: z.array(ledgerTransactionSchema).optional(),
+    /** Date of the last executed rebalance, for cooldowns and calendars. */
+    lastRebalance: isoDateString.optional(),
     updatedAt: isoDateTimeString,
   })
   .superRefine((state, context) => {
@@ -142,4 +166,5 @@ export type Position = z.infer<typeof positionSchema>;
 export type Account = z.infer<typeof accountSchema>;
 export type TargetWeight = z.infer<typeof targetWeightSchema>;
 export type RebalancePolicy = z.infer<typeof rebalancePolicySchema>;
+export type LedgerTransaction = z.infer<typeof ledgerTransactionSchema>;
 export type PortfolioStatePayload = z.infer<typeof portfolioStatePayloadSchema>;
