@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { ballast, scratchFiles } from '../testing/run-in-process';
@@ -77,6 +78,40 @@ describe('ballast backtest', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Backtest 2015-01-02 .. 2015-12-31: 252 trading days');
     expect(run.stdout).toMatch(/quarterly\s+[\d,]+\s+-?\d+\.\d\d%/);
+  });
+
+  it('writes the HTML report with --report and says where, on stderr with --json', async () => {
+    const dir = config();
+    const run = await ballast(
+      ['backtest', '--config', 'backtest.yaml', '--report', 'out/../report.html'],
+      dir,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const file = path.join(dir, 'report.html');
+    expect(run.stdout).toContain(`Report: ${file}\n`);
+    const html = readFileSync(file, 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('<option value="1">quarterly</option>');
+
+    const json = await ballast(
+      ['backtest', '--config', 'backtest.yaml', '--json', '--report', 'r.html'],
+      dir,
+    );
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toHaveProperty('policies');
+    expect(json.stderr).toBe(`Report: ${path.join(dir, 'r.html')}\n`);
+  });
+
+  it('names --report when the report cannot be written', async () => {
+    const dir = config();
+    const run = await ballast(
+      ['backtest', '--config', 'backtest.yaml', '--report', 'no/such/dir/r.html'],
+      dir,
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--report no/such/dir/r.html: cannot write the file (no such directory)');
+    expect(existsSync(path.join(dir, 'no'))).toBe(false);
   });
 
   describe('rejects a bad configuration with an error naming the field', () => {

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type BacktestInput,
@@ -14,6 +15,9 @@ import highsLoader from 'highs';
 import { type CliContext, CliUsageError, writeJson } from '../cli-context';
 import { readDocument } from '../inputs/document-file';
 import { readWidePrices } from '../inputs/prices-file';
+import { renderBacktestReport } from '../report/backtest-report';
+import { comparisonTable } from '../report/comparison-table';
+import { readEchartsSource } from '../report/echarts-source';
 import { formatTable } from '../table';
 import { type RegisterCommand } from './index';
 
@@ -21,7 +25,12 @@ interface BacktestOptions {
   readonly config: string;
   readonly json?: boolean;
   readonly series?: boolean;
+  /** Path of the HTML report to write, relative to the working directory. */
+  readonly report?: string;
 }
+
+/** Where `ballast demo` writes its report unless `--report` says otherwise (the working directory). */
+export const DEMO_REPORT_FILE = 'ballast-report.html';
 
 const CONFIG_FIELDS = ['prices', 'household', 'from', 'to', 'fill', 'slippageBps', 'cashFlows', 'policies'];
 const FILLS: readonly FillTiming[] = ['next-close', 'same-close'];
@@ -38,6 +47,7 @@ export const registerBacktestCommand: RegisterCommand = (program: Command, conte
     )
     .option('--json', 'print one JSON document on stdout')
     .option('--series', 'with --json, include the daily value, drift and weight series')
+    .option('--report <file>', 'also write the HTML report (one self-contained file) there')
     .action(async (options: BacktestOptions) => {
       await runAndPrint(context, path.resolve(context.cwd, options.config), options);
     });
@@ -49,6 +59,7 @@ export const registerBacktestCommand: RegisterCommand = (program: Command, conte
     )
     .option('--json', 'print one JSON document on stdout')
     .option('--series', 'with --json, include the daily series')
+    .option('--report <file>', 'where to write the HTML report', DEMO_REPORT_FILE)
     .action(async (options: Omit<BacktestOptions, 'config'>) => {
       await runAndPrint(context, bundledFile('examples/demo-backtest.yaml'), { ...options, config: 'demo' });
     });
@@ -65,16 +76,57 @@ function bundledFile(relative: string): string {
 
 async function runAndPrint(context: CliContext, configPath: string, options: BacktestOptions): Promise<void> {
   const input = await readBacktestConfig(context, configPath);
+  // A report that cannot be written fails now, not after a simulation of many seconds.
+  if (options.report !== undefined) reportDirectory(context, options.report);
   const solver = createHighsSolver(await highsLoader());
   const progress = context.stderrIsTty === true ? progressBar(context) : undefined;
   const started = Date.now();
   const result = runBacktest(input, solver, progress);
   if (progress !== undefined) context.stderr('\n');
+  const seconds = (Date.now() - started) / 1000;
+  const report =
+    options.report === undefined ? undefined : await writeReport(context, options.report, result, input);
   if (options.json === true) {
     writeJson(context, backtestDocument(result, options.series === true));
+    // stdout holds the JSON document and nothing else.
+    if (report !== undefined) context.stderr(`Report: ${report}\n`);
   } else {
-    context.stdout(comparisonText(result, (Date.now() - started) / 1000));
+    context.stdout(comparisonText(result, seconds));
+    if (report !== undefined) context.stdout(`Report: ${report}\n`);
   }
+}
+
+function reportDirectory(context: CliContext, file: string): void {
+  const dir = path.dirname(path.resolve(context.cwd, file));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new CliUsageError(`--report ${file}: cannot write the file (no such directory)`);
+  }
+}
+
+/** Renders the HTML report and writes it; returns its absolute path. */
+async function writeReport(
+  context: CliContext,
+  file: string,
+  result: BacktestResult,
+  input: BacktestInput,
+): Promise<string> {
+  const html = renderBacktestReport(result, input, { echartsSource: await readEchartsSource() });
+  const target = path.resolve(context.cwd, file);
+  try {
+    await writeFile(target, html, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such directory'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
+    throw new CliUsageError(`--report ${file}: cannot write the file (${why})`);
+  }
+  return target;
 }
 
 function progressBar(context: CliContext): (done: number, total: number) => void {
@@ -240,61 +292,13 @@ export function backtestDocument(result: BacktestResult, withSeries: boolean): R
 }
 
 function comparisonText(result: BacktestResult, seconds: number): string {
-  const pct = (value: number): string => `${(value * 100).toFixed(2)}%`;
-  const money = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 0 });
-  const rows = result.policies.map((policy) => {
-    const m = policy.metrics;
-    return [
-      policy.name,
-      money(m.finalValue),
-      pct(m.cagr),
-      pct(m.annualVolatility),
-      m.sharpe.toFixed(2),
-      `${pct(m.maxDrawdown.depth)} (${m.maxDrawdown.trough ?? '-'})`,
-      pct(m.trackingError),
-      pct(m.annualTurnover),
-      String(m.rebalances),
-      String(m.trades),
-      money(m.costs),
-      m.timeOutOfBand === null ? '-' : pct(m.timeOutOfBand),
-    ];
-  });
+  const table = comparisonTable(result);
   const best = [...result.policies].sort((a, b) => b.metrics.sharpe - a.metrics.sharpe)[0];
   return [
     `Backtest ${result.from} .. ${result.to}: ${result.days} trading days, ${result.symbols.join(' ')}` +
       (result.pricesOnly ? ' (price returns: the data has no dividends or splits)' : ''),
     '',
-    formatTable(
-      [
-        'policy',
-        'final value',
-        'CAGR',
-        'volatility',
-        'Sharpe',
-        'max drawdown (trough)',
-        'tracking error',
-        'turnover/yr',
-        'rebalances',
-        'trades',
-        'costs',
-        'out of band',
-      ],
-      rows,
-      [
-        'left',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-      ],
-    ).trimEnd(),
+    formatTable(table.headers, table.rows, table.align).trimEnd(),
     '',
     best === undefined
       ? ''
