@@ -71,6 +71,10 @@ export default [
             },
             { sourceTag: 'scope:monitor', onlyDependOnLibsWithTags: ['scope:shared', 'scope:monitor'] },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared', 'scope:cli'] },
+            {
+              sourceTag: 'scope:execution',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:execution'],
+            },
           ],
         },
       ],
