@@ -123,7 +123,7 @@ describe('renderBacktestReport', () => {
     expect(withoutTax).not.toContain('tax paid');
 
     const taxed = policy('taxed', dates, undefined, {
-      metrics: Object.assign(metrics(), { taxesPaid: '1234.50', afterTaxValue: 108_000 }),
+      metrics: metrics({ taxesPaid: 1234.5, afterTaxValue: 108_000 }),
       taxByYear: [{ year: 2015, taxPaid: '1234.50', realizedGains: '5000' }],
     });
     const html = render([taxed, policy('hold', dates)], input([{ name: 'taxed' }, { name: 'hold' }]));
@@ -133,6 +133,17 @@ describe('renderBacktestReport', () => {
     const data = embeddedData(html);
     expect(data.hasTaxByYear).toBe(true);
     expect(data.policies.map((p) => p.taxByYear)).toEqual([[1234.5], null]);
+  });
+
+  it('reads the tax of a year from `tax` too, and sums a year given twice', () => {
+    const taxed = policy('taxed', dates, undefined, {
+      taxByYear: [
+        { year: 2015, tax: 100.25, realizedShortTerm: 0, paidOn: null },
+        { year: '2015', tax: -20 },
+      ],
+    });
+    const data = embeddedData(render([taxed], input([{ name: 'taxed' }])));
+    expect(data.policies[0]?.taxByYear).toEqual([80.25]);
   });
 });
 

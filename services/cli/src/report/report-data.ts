@@ -232,9 +232,10 @@ function turnoverByYear(policy: PolicyResult, years: readonly string[]): number[
 }
 
 /**
- * `PolicyResult.taxByYear` (`{ year, taxPaid, ... }[]`, being added to the backtester), read as an
- * optional field so the report works before and after it lands: year as a number or string, tax
- * as a number or decimal string. `undefined` when the policy does not carry it.
+ * `PolicyResult.taxByYear` (`{ year, taxPaid | tax, ... }[]`, being added to the backtester), read
+ * as an optional field so the report works before and after it lands: year as a number or string,
+ * the tax (`taxPaid`, else `tax`; negative when a deduction saved tax) as a number or decimal string.
+ * `undefined` when the policy does not carry it.
  */
 export function taxByYear(policy: PolicyResult): Map<string, number> | undefined {
   const raw = (policy as unknown as Record<string, unknown>)['taxByYear'];
@@ -243,7 +244,7 @@ export function taxByYear(policy: PolicyResult): Map<string, number> | undefined
   for (const entry of raw as unknown[]) {
     if (typeof entry !== 'object' || entry === null) continue;
     const year = (entry as Record<string, unknown>)['year'];
-    const paid = optionalNumber(entry, 'taxPaid');
+    const paid = optionalNumber(entry, 'taxPaid') ?? optionalNumber(entry, 'tax');
     if ((typeof year === 'number' || typeof year === 'string') && paid !== undefined) {
       byYear.set(String(year), (byYear.get(String(year)) ?? 0) + paid);
     }
