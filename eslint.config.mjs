@@ -75,6 +75,10 @@ export default [
               sourceTag: 'scope:execution',
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:execution'],
             },
+            {
+              sourceTag: 'scope:notification',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'],
+            },
           ],
         },
       ],
