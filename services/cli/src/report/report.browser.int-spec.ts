@@ -155,12 +155,19 @@ describeInBrowser('the backtest report in Chromium', () => {
     const { page, errors, requests } = await open(reportFile);
     const names = backtest.policies.map((p) => p.name);
     const state = await charts(page);
+    // The tax chart is drawn when the backtester reports tax per year (see the last test for it alone).
+    const hasTax = await page.evaluate(
+      () =>
+        (JSON.parse(document.getElementById('report-data')?.textContent ?? '{}') as { hasTaxByYear: boolean })
+          .hasTaxByYear,
+    );
     expect(state.map((c) => c.id)).toEqual([
       'chart-value',
       'chart-drawdown',
       'chart-weights',
       'chart-drift',
       'chart-turnover',
+      ...(hasTax ? ['chart-tax'] : []),
     ]);
     state.forEach(expectDrawn);
     const byId = Object.fromEntries(state.map((c) => [c.id, c]));
@@ -172,6 +179,7 @@ describeInBrowser('the backtest report in Chromium', () => {
       'cash',
     ]);
     expect(byId['chart-turnover']?.series.map((s) => s.type)).toEqual(['bar', 'bar', 'bar']);
+    if (hasTax) expect(byId['chart-tax']?.series.map((s) => s.name)).toEqual(names);
 
     expect(await page.locator('table.comparison tbody tr').count()).toBe(names.length);
     expect(await page.locator('details.events').count()).toBe(names.length);
