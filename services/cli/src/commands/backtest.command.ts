@@ -32,7 +32,18 @@ interface BacktestOptions {
 /** Where `ballast demo` writes its report unless `--report` says otherwise (the working directory). */
 export const DEMO_REPORT_FILE = 'ballast-report.html';
 
-const CONFIG_FIELDS = ['prices', 'household', 'from', 'to', 'fill', 'slippageBps', 'cashFlows', 'policies'];
+const CONFIG_FIELDS = [
+  'prices',
+  'household',
+  'from',
+  'to',
+  'fill',
+  'slippageBps',
+  'taxPayment',
+  'cashFlows',
+  'policies',
+];
+const TAX_PAYMENTS = ['cash', 'liability'] as const;
 const FILLS: readonly FillTiming[] = ['next-close', 'same-close'];
 
 export const registerBacktestCommand: RegisterCommand = (program: Command, context: CliContext) => {
@@ -197,6 +208,11 @@ export async function readBacktestConfig(context: CliContext, configPath: string
     fail('slippageBps', `expected a number of basis points >= 0, got ${JSON.stringify(slippageBps)}`);
   }
 
+  const taxPayment = config['taxPayment'] ?? 'cash';
+  if (!(TAX_PAYMENTS as readonly unknown[]).includes(taxPayment)) {
+    fail('taxPayment', `expected ${TAX_PAYMENTS.join(' or ')}, got ${JSON.stringify(taxPayment)}`);
+  }
+
   const flowsRaw = config['cashFlows'] ?? [];
   if (!Array.isArray(flowsRaw)) fail('cashFlows', 'expected a list');
   const cashFlows: ScheduledCashFlow[] = (flowsRaw as unknown[]).map((entry, index) => {
@@ -255,6 +271,7 @@ export async function readBacktestConfig(context: CliContext, configPath: string
     ...(to === undefined ? {} : { to }),
     fill: fill as FillTiming,
     slippageBps: slippageBps as number,
+    taxPayment: taxPayment as (typeof TAX_PAYMENTS)[number],
     cashFlows,
     policies,
   };
@@ -293,7 +310,9 @@ export function backtestDocument(result: BacktestResult, withSeries: boolean): R
 
 function comparisonText(result: BacktestResult, seconds: number): string {
   const table = comparisonTable(result);
-  const best = [...result.policies].sort((a, b) => b.metrics.sharpe - a.metrics.sharpe)[0];
+  const best = [...result.policies]
+    .filter((policy) => policy.metrics.sharpe !== null)
+    .sort((a, b) => (b.metrics.sharpe ?? 0) - (a.metrics.sharpe ?? 0))[0];
   return [
     `Backtest ${result.from} .. ${result.to}: ${result.days} trading days, ${result.symbols.join(' ')}` +
       (result.pricesOnly ? ' (price returns: the data has no dividends or splits)' : ''),
@@ -302,7 +321,7 @@ function comparisonText(result: BacktestResult, seconds: number): string {
     '',
     best === undefined
       ? ''
-      : `Highest Sharpe ratio: ${best.name} (${best.metrics.sharpe.toFixed(2)}). Tracking error is against the target mix rebalanced daily without costs; "out of band" is the share of days a holding sat outside the policy's own bands.`,
+      : `Highest Sharpe ratio: ${best.name} (${(best.metrics.sharpe ?? 0).toFixed(2)}). Tracking error is against the target mix rebalanced daily without costs; "out of band" is the share of days a holding sat outside the policy's own bands.`,
     `Simulated in ${seconds.toFixed(1)} s.`,
     '',
   ].join('\n');

@@ -16,12 +16,21 @@ import {
   latestScheduledDate,
   planRebalance,
 } from '@ballast/domain-planner';
-import { type TaxPolicy, parseTaxPolicy } from '@ballast/domain-tax';
+import { type TaxPolicy, lotMethodOf, parseTaxPolicy, sellFromLots } from '@ballast/domain-tax';
 import { BacktestConfigError } from './errors';
 import { type PolicyMetrics, policyMetrics } from './metrics';
+import { type SimulatedLot, TaxBook, type TaxYear, fromTaxLot, toTaxLot } from './tax-book';
 
 /** When an order decided at day t's close is filled. */
 export type FillTiming = 'next-close' | 'same-close';
+
+/**
+ * How the tax of taxable accounts is settled: `cash` pays each year's tax on the first trading day
+ * of the next year from the taxable accounts' cash (selling, through the planner, what the cash
+ * does not cover; a year whose deduction saves tax credits the saving); `liability` pays nothing
+ * and reports what is owed.
+ */
+export type TaxPayment = 'cash' | 'liability';
 
 /** A deposit (positive) or withdrawal (negative) on a date, into or out of one account. */
 export interface ScheduledCashFlow {
@@ -55,6 +64,8 @@ export interface BacktestInput {
   readonly fill?: FillTiming;
   /** Market impact beyond the policy's half-spread, in basis points of each fill's value. */
   readonly slippageBps?: number;
+  /** Default `cash`. */
+  readonly taxPayment?: TaxPayment;
   readonly policies: readonly BacktestPolicy[];
 }
 
@@ -78,6 +89,8 @@ export interface PolicyResult {
   readonly name: string;
   readonly metrics: PolicyMetrics;
   readonly events: readonly RebalanceEvent[];
+  /** Taxable accounts' realized gains and tax, year by year (empty when nothing was realized). */
+  readonly taxByYear: readonly TaxYear[];
   readonly series: {
     readonly dates: readonly string[];
     /** Household value at each close, money (float). */
@@ -103,7 +116,7 @@ export interface BacktestResult {
 export type BacktestProgress = (done: number, total: number) => void;
 
 interface Holding {
-  lots: { quantity: Decimal; costBasis: Decimal; acquired: string }[];
+  lots: SimulatedLot[];
 }
 
 interface AccountBook {
@@ -169,6 +182,14 @@ export function runBacktest(
       throw new BacktestConfigError(
         `policies[${index}] (${input.policies[index]?.name ?? ''})`,
         (error as Error).message,
+      );
+    }
+  });
+  taxPolicies.forEach((taxPolicy, index) => {
+    if ([taxPolicy.defaultLotMethod, ...taxPolicy.lotMethod.values()].includes('specific')) {
+      throw new BacktestConfigError(
+        `policies[${index}] (${input.policies[index]?.name ?? ''}).tax.lotMethod`,
+        'specific identification needs a lot choice for every sale, which a simulation cannot make: choose fifo, lifo, hifo, lowest-cost or tax-minimizing',
       );
     }
   });
@@ -254,6 +275,7 @@ export function runBacktest(
       flows,
       fill: input.fill ?? 'next-close',
       slippage: (input.slippageBps ?? 0) / 10_000,
+      taxPayment: input.taxPayment ?? 'cash',
       solver,
       tick: () => {
         done += 1;
@@ -274,6 +296,7 @@ interface SimulationInput {
   readonly flows: readonly ScheduledCashFlow[];
   readonly fill: FillTiming;
   readonly slippage: number;
+  readonly taxPayment: TaxPayment;
   readonly solver: LinearSolver;
   readonly tick: () => void;
 }
@@ -289,8 +312,20 @@ function simulate(input: SimulationInput): PolicyResult {
     id: account.id,
     type: account.type,
     cash: new Decimal(account.cash),
-    holdings: holdingsOf(account.lots),
+    holdings: holdingsOf(account.id, account.lots),
   }));
+  const taxBook = new TaxBook(input.taxPolicy, new Map(books.map((book) => [book.id, book.type])));
+  let lotCount = 0;
+  const trading: TradingContext = {
+    policy,
+    taxPolicy: input.taxPolicy,
+    taxBook,
+    nextLotId: () => `bought-${(lotCount += 1)}`,
+  };
+  let taxPaid = new Decimal(0);
+  const paidOn = new Map<number, string>();
+  // Tax the taxable accounts' cash could not cover, raised by selling through the planner.
+  let taxToRaise: { account: string; amount: Decimal } | undefined;
   const targets = symbols.map((symbol) => template.targets.find((t) => t.symbol === symbol)?.weight ?? 0);
   const days = rows.length;
   const value = new Float64Array(days);
@@ -310,10 +345,43 @@ function simulate(input: SimulationInput): PolicyResult {
   for (let t = 0; t < days; t += 1) {
     const row = rows[t] as WidePrices['rows'][number];
     if (pending !== undefined) {
-      events.push(execute(books, pending, row.date, (s) => price(close, symbols, s, t), policy));
+      events.push(execute(books, pending, row.date, (s) => price(close, symbols, s, t), trading));
       pending = undefined;
     }
-    const flow = flowByDay.get(row.date);
+    const year = Number(row.date.slice(0, 4));
+    if (input.taxPayment === 'cash' && t > 0 && year > Number(rows[t - 1]?.date.slice(0, 4))) {
+      // Each year's tax is paid on the first trading day of the next (a simplification of April's
+      // payment and estimated taxes); a wash sale found later re-prices its year, and the difference
+      // is settled at the next payment.
+      const due = taxBook.dueBefore(year).minus(taxPaid);
+      for (const entry of taxBook.years())
+        if (entry.year < year && !paidOn.has(entry.year)) paidOn.set(entry.year, row.date);
+      if (!due.isZero()) {
+        taxPaid = taxPaid.plus(due);
+        const shortfall = payTax(books, due);
+        if (shortfall !== undefined) {
+          taxToRaise = {
+            account: shortfall.account,
+            amount: (taxToRaise?.amount ?? new Decimal(0)).plus(shortfall.amount),
+          };
+        }
+      }
+    }
+    const userFlow = flowByDay.get(row.date);
+    // A tax shortfall rides on the day's cash flow when they share an account (or there is none).
+    const raiseToday =
+      taxToRaise !== undefined && (userFlow === undefined || userFlow.account === taxToRaise.account)
+        ? taxToRaise
+        : undefined;
+    const flow: ScheduledCashFlow | undefined =
+      raiseToday === undefined
+        ? userFlow
+        : {
+            date: row.date,
+            account: raiseToday.account,
+            amount: new Decimal(userFlow?.amount ?? '0').minus(raiseToday.amount).toFixed(),
+          };
+    if (raiseToday !== undefined) taxToRaise = undefined;
     let snapshot = valueAt(books, symbols, close, t);
     const decide =
       flow !== undefined || mayFire(snapshot, books, symbols, targets, policy, row.date, lastRebalance);
@@ -341,7 +409,8 @@ function simulate(input: SimulationInput): PolicyResult {
       if (flow !== undefined) {
         const book = books.find((b) => b.id === flow.account) as AccountBook;
         book.cash = book.cash.plus(flow.amount);
-        flowValue[t] = (flowValue[t] ?? 0) + Number(flow.amount);
+        // Only the household's own deposits and withdrawals are external flows; tax raised is a loss.
+        if (userFlow !== undefined) flowValue[t] = (flowValue[t] ?? 0) + Number(userFlow.amount);
       }
       // A rebalance is a decision that a band or the calendar called for, made even when it needs no
       // order (the calendar is then satisfied until its next date); investing a cash flow is not one.
@@ -349,7 +418,7 @@ function simulate(input: SimulationInput): PolicyResult {
       if (plan.orders.length > 0) {
         const order = { plan, decidedOn: row.date, triggers: triggerNames(plan.triggers) };
         if (input.fill === 'same-close') {
-          events.push(execute(books, order, row.date, (s) => price(close, symbols, s, t), policy));
+          events.push(execute(books, order, row.date, (s) => price(close, symbols, s, t), trading));
         } else if (t + 1 < days) {
           pending = order;
         }
@@ -371,6 +440,8 @@ function simulate(input: SimulationInput): PolicyResult {
   }
 
   const dates = rows.map((row) => row.date);
+  const years = taxBook.years();
+  const afterTaxValue = afterTax(books, taxBook, input.taxPolicy, symbols, close, dates, taxPaid);
   return {
     name: input.name,
     metrics: policyMetrics({
@@ -383,8 +454,21 @@ function simulate(input: SimulationInput): PolicyResult {
       close,
       events,
       policy,
+      taxes: { paid: taxPaid.toNumber(), afterTaxValue, washSales: taxBook.washSales },
     }),
     events,
+    taxByYear: years.map((entry) => ({
+      year: entry.year,
+      realizedShortTerm: sumOf(
+        entry.accounts.filter((a) => a.accountType === 'taxable').map((a) => a.shortTerm),
+      ),
+      realizedLongTerm: sumOf(
+        entry.accounts.filter((a) => a.accountType === 'taxable').map((a) => a.longTerm),
+      ),
+      disallowedLoss: taxBook.disallowedIn(entry.year),
+      tax: Number(entry.estimatedTax.total),
+      paidOn: paidOn.get(entry.year) ?? null,
+    })),
     series: {
       dates,
       value,
@@ -394,11 +478,82 @@ function simulate(input: SimulationInput): PolicyResult {
   };
 }
 
-function holdingsOf(lots: readonly TaxLot[]): Map<string, Holding> {
+function sumOf(values: readonly string[]): number {
+  return values.reduce((sum, value) => sum.plus(value), new Decimal(0)).toNumber();
+}
+
+/**
+ * Pays `due` from the taxable accounts' cash, the richest in cash first; a negative `due` (a year
+ * whose deduction saved tax) is credited to the first taxable account. Returns what the cash
+ * could not cover and the account to raise it in (the first taxable account).
+ */
+function payTax(books: AccountBook[], due: Decimal): { account: string; amount: Decimal } | undefined {
+  const taxable = books.filter((book) => book.type === 'taxable');
+  const first = taxable[0];
+  if (first === undefined) return undefined;
+  if (due.isNegative()) {
+    first.cash = first.cash.minus(due);
+    return undefined;
+  }
+  let left = due;
+  for (const book of [...taxable].sort((a, b) => b.cash.comparedTo(a.cash))) {
+    const take = Decimal.min(Decimal.max(book.cash, 0), left);
+    book.cash = book.cash.minus(take);
+    left = left.minus(take);
+  }
+  return left.gt(0) ? { account: first.id, amount: left } : undefined;
+}
+
+/** {@link PolicyMetrics.afterTaxValue}: everything sold at the last close, taxes settled. */
+function afterTax(
+  books: readonly AccountBook[],
+  taxBook: TaxBook,
+  taxPolicy: TaxPolicy,
+  symbols: readonly string[],
+  close: readonly Float64Array[],
+  dates: readonly string[],
+  taxPaid: Decimal,
+): number {
+  const last = dates.length - 1;
+  const soldOn = dates[last] ?? '';
+  const liquidation = [];
+  let traditional = new Decimal(0);
+  let value = new Decimal(0);
+  for (const book of books) {
+    value = value.plus(book.cash);
+    if (book.type === 'traditional') traditional = traditional.plus(book.cash);
+    for (const [symbol, holding] of book.holdings) {
+      const closePrice = String(price(close, symbols, symbol, last));
+      const quantity = holding.lots.reduce((sum, lot) => sum.plus(lot.quantity), new Decimal(0));
+      if (quantity.lte(0)) continue;
+      const worth = quantity.times(closePrice);
+      value = value.plus(worth);
+      if (book.type === 'traditional') traditional = traditional.plus(worth);
+      if (book.type !== 'taxable') continue;
+      const sale = sellFromLots({
+        lots: holding.lots.map(toTaxLot),
+        quantity: quantity.toFixed(),
+        price: closePrice,
+        soldOn,
+        method: 'fifo',
+      });
+      liquidation.push(taxBook.liquidationSale(book.id, soldOn, sale.sales, liquidation.length));
+    }
+  }
+  const owed = taxBook
+    .years(liquidation)
+    .reduce((sum, entry) => sum.plus(entry.estimatedTax.total), new Decimal(0))
+    .minus(taxPaid);
+  const incomeRate = new Decimal(String(taxPolicy.taxRates.shortTerm)).plus(String(taxPolicy.taxRates.state));
+  return value.minus(owed).minus(traditional.times(incomeRate)).toNumber();
+}
+
+function holdingsOf(accountId: string, lots: readonly TaxLot[]): Map<string, Holding> {
   const holdings = new Map<string, Holding>();
-  for (const lot of lots) {
+  for (const [index, lot] of lots.entries()) {
     const holding = holdings.get(lot.symbol) ?? { lots: [] };
     holding.lots.push({
+      lotId: `start-${accountId}-${index + 1}`,
       quantity: new Decimal(lot.quantity),
       costBasis: new Decimal(lot.costBasis),
       acquired: lot.acquired,
@@ -513,14 +668,27 @@ function mayFire(
   });
 }
 
-/** Fills a plan's orders at the day's closes: sells first, then buys cut to the cash at hand. */
+/** What fills need besides the books: the costs, the lot methods and the tax record. */
+interface TradingContext {
+  readonly policy: PortfolioFile['policy'];
+  readonly taxPolicy: TaxPolicy;
+  readonly taxBook: TaxBook;
+  readonly nextLotId: () => string;
+}
+
+/**
+ * Fills a plan's orders at the day's closes: sells first (lots relieved by the account's lot method,
+ * gains net of the sale's costs recorded for tax), then buys cut to the cash at hand (each a new lot
+ * whose basis includes its costs); then the day's wash sales are settled.
+ */
 function execute(
   books: AccountBook[],
   order: { plan: RebalancePlan; decidedOn: string; triggers: readonly string[] },
   date: string,
   priceOf: (symbol: string) => number,
-  policy: PortfolioFile['policy'],
+  trading: TradingContext,
 ): RebalanceEvent {
+  const { policy, taxBook } = trading;
   const costRate = new Decimal(String(policy.costs.spreadBps)).dividedBy(10_000);
   const commission = new Decimal(policy.costs.commission);
   let traded = new Decimal(0);
@@ -539,10 +707,19 @@ function execute(
         holding?.lots.reduce((sum, lot) => sum.plus(lot.quantity), new Decimal(0)) ?? new Decimal(0);
       if (quantity.gt(held)) quantity = held;
       if (quantity.lte(0) || holding === undefined) continue;
-      relieveFifo(holding, quantity);
-      if (holding.lots.length === 0) book.holdings.delete(leg.symbol);
       const gross = quantity.times(fillPrice);
       const cost = gross.times(costRate).plus(commission);
+      // Selling costs reduce the amount realized (26 U.S.C. 1001): the tax engine sees the net price.
+      const sale = sellFromLots({
+        lots: holding.lots.map(toTaxLot),
+        quantity: quantity.toFixed(),
+        price: gross.minus(cost).dividedBy(quantity).toFixed(),
+        soldOn: date,
+        method: lotMethodOf(trading.taxPolicy, book.id),
+      });
+      taxBook.recordSale(book.id, leg.symbol, date, sale.sales);
+      holding.lots = sale.remaining.map(fromTaxLot);
+      if (holding.lots.length === 0) book.holdings.delete(leg.symbol);
       book.cash = book.cash.plus(gross).minus(cost);
       traded = traded.plus(gross);
       costs = costs.plus(cost);
@@ -562,13 +739,26 @@ function execute(
       const cost = gross.times(costRate).plus(commission);
       book.cash = book.cash.minus(gross).minus(cost);
       const holding = book.holdings.get(leg.symbol) ?? { lots: [] };
-      holding.lots.push({ quantity, costBasis: gross.plus(cost), acquired: date });
+      const lotId = trading.nextLotId();
+      holding.lots.push({ lotId, quantity, costBasis: gross.plus(cost), acquired: date });
       book.holdings.set(leg.symbol, holding);
+      taxBook.recordPurchase({
+        purchaseId: lotId,
+        accountId: book.id,
+        accountType: book.type,
+        symbol: leg.symbol,
+        boughtOn: date,
+        quantity: quantity.toFixed(),
+      });
       traded = traded.plus(gross);
       costs = costs.plus(cost);
     }
     filled += 1;
   }
+  taxBook.settleWashSales(
+    date,
+    (accountId, symbol) => books.find((b) => b.id === accountId)?.holdings.get(symbol)?.lots,
+  );
   return {
     date: order.decidedOn,
     filledOn: date,
@@ -586,24 +776,6 @@ function accountValue(book: AccountBook, priceOf: (symbol: string) => number): D
     for (const lot of holding.lots) value = value.plus(lot.quantity.times(String(priceOf(symbol))));
   }
   return value;
-}
-
-/** First in, first out, until the tax engine's relief methods take over (issue 6). */
-function relieveFifo(holding: Holding, quantity: Decimal): void {
-  let remaining = quantity;
-  holding.lots.sort((a, b) => (a.acquired < b.acquired ? -1 : a.acquired > b.acquired ? 1 : 0));
-  while (remaining.gt(0) && holding.lots.length > 0) {
-    const lot = holding.lots[0] as Holding['lots'][number];
-    if (lot.quantity.lte(remaining)) {
-      remaining = remaining.minus(lot.quantity);
-      holding.lots.shift();
-    } else {
-      const fraction = remaining.dividedBy(lot.quantity);
-      lot.costBasis = lot.costBasis.minus(lot.costBasis.times(fraction));
-      lot.quantity = lot.quantity.minus(remaining);
-      remaining = new Decimal(0);
-    }
-  }
 }
 
 function triggerNames(triggers: readonly Trigger[]): string[] {

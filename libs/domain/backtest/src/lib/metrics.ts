@@ -6,6 +6,8 @@ import {
   sharpeRatio,
   sortinoRatio,
   trackingError,
+  UndefinedStatisticError,
+  ZeroVarianceError,
 } from '@ballast/domain-risk';
 
 /** Statistics of one policy's run. Ratios follow @ballast/domain-risk (empyrical's conventions, 252 days a year, risk-free 0). */
@@ -14,8 +16,9 @@ export interface PolicyMetrics {
   /** Compound annual growth of the time-weighted daily returns (cash flows taken out). */
   readonly cagr: number;
   readonly annualVolatility: number;
-  readonly sharpe: number;
-  readonly sortino: number;
+  /** `null` where the ratio is undefined: returns without variance (or without downside, for Sortino). */
+  readonly sharpe: number | null;
+  readonly sortino: number | null;
   readonly maxDrawdown: {
     readonly depth: number;
     readonly peak: string | null;
@@ -33,6 +36,17 @@ export interface PolicyMetrics {
   /** Fraction of days with at least one holding outside the policy's bands; `null` when it has none. */
   readonly timeOutOfBand: number | null;
   readonly averageDrift: number;
+  /** Tax paid from the taxable accounts' cash over the run, net of savings credited, money. */
+  readonly taxesPaid: number;
+  /**
+   * What the household would keep after selling everything at the last close: the final value minus
+   * the tax still owed (the last year, the liability in liability mode, and the gains of the
+   * liquidation, all netted by the tax engine) minus income tax on traditional accounts' balances at
+   * the ordinary (short-term) and state rates; Roth balances are tax-free.
+   */
+  readonly afterTaxValue: number;
+  /** Wash-sale matches found (each a loss sale and a replacement purchase within 30 days). */
+  readonly washSales: number;
 }
 
 export interface MetricsInput {
@@ -46,6 +60,7 @@ export interface MetricsInput {
   readonly close: readonly Float64Array[];
   readonly events: readonly { readonly orders: number; readonly traded: number; readonly costs: number }[];
   readonly policy: PortfolioFile['policy'];
+  readonly taxes: { readonly paid: number; readonly afterTaxValue: number; readonly washSales: number };
 }
 
 const DAYS_PER_YEAR = 252;
@@ -72,8 +87,8 @@ export function policyMetrics(input: MetricsInput): PolicyMetrics {
     finalValue: value[days - 1] ?? 0,
     cagr: annualReturn(returns),
     annualVolatility: annualVolatility(returns),
-    sharpe: sharpeRatio(returns),
-    sortino: sortinoRatio(returns),
+    sharpe: definedOrNull(() => sharpeRatio(returns)),
+    sortino: definedOrNull(() => sortinoRatio(returns)),
     maxDrawdown: {
       depth: drawdown.maxDrawdown,
       peak: drawdown.peakDate,
@@ -87,7 +102,20 @@ export function policyMetrics(input: MetricsInput): PolicyMetrics {
     costs: input.events.reduce((sum, event) => sum + event.costs, 0),
     timeOutOfBand: timeOutOfBand(input),
     averageDrift: input.drift.reduce((sum, d) => sum + d, 0) / days,
+    taxesPaid: input.taxes.paid,
+    afterTaxValue: input.taxes.afterTaxValue,
+    washSales: input.taxes.washSales,
   };
+}
+
+/** The risk library throws where a ratio is undefined (no variance, no downside); a run reports null. */
+function definedOrNull(ratio: () => number): number | null {
+  try {
+    return ratio();
+  } catch (error) {
+    if (error instanceof ZeroVarianceError || error instanceof UndefinedStatisticError) return null;
+    throw error;
+  }
 }
 
 function timeOutOfBand(input: MetricsInput): number | null {
