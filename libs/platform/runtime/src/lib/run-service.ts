@@ -13,6 +13,11 @@ export interface ServiceDefinition<Config> {
   module: Type<unknown>;
   /** Kafka servers (consumer groups) to connect, given the parsed config; none for produce-only services. */
   kafkaServers?: (config: Config) => BallastKafkaServer[];
+  /**
+   * Runs on the application before it initialises: routes registered here (an OpenAPI document)
+   * come before Nest's not-found handler, which `init()` installs.
+   */
+  configureApp?: (app: INestApplication, config: Config) => void;
 }
 
 interface RuntimeConfig {
@@ -89,6 +94,7 @@ export async function runService<Config extends RuntimeConfig>(
     return app;
   }
 
+  definition.configureApp?.(app, config);
   const servers = definition.kafkaServers?.(config) ?? [];
   for (const strategy of servers) {
     app.connectMicroservice<MicroserviceOptions>({ strategy }, { inheritAppConfig: true });
