@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PRICE_TICK_TOPIC, PRICES_RAW_TOPIC } from '@ballast/contracts';
+import { PRICE_STALE_TOPIC, PRICE_TICK_TOPIC, PRICES_RAW_TOPIC } from '@ballast/contracts';
 import { BallastConfigModule } from '@ballast/platform-config';
 import { BallastDatabaseModule } from '@ballast/platform-database';
 import { BallastHealthModule } from '@ballast/platform-health';
@@ -8,9 +8,13 @@ import { BallastLoggingModule } from '@ballast/platform-logging';
 import { BallastRedisModule } from '@ballast/platform-redis';
 import { MARKET_DATA_SERVICE, marketDataConfigSchema, RAW_PRICES_GROUP } from './config/market-data.config';
 import { MARKET_DATA_MIGRATIONS } from './migrations';
+import { MARKET_DATA_ENTITIES_EXTRA } from './history/daily-bar.entity';
 import { LastPrice } from './prices/last-price.entity';
 import { PricesModule } from './prices/prices.module';
+import { HistoryModule } from './history/history.module';
+import { ProvidersModule } from './providers/providers.module';
 import { ReplayModule } from './replay/replay.module';
+import { StaleModule } from './stale/stale.module';
 
 @Module({
   imports: [
@@ -18,18 +22,21 @@ import { ReplayModule } from './replay/replay.module';
     BallastLoggingModule.forRoot(MARKET_DATA_SERVICE),
     BallastDatabaseModule.forRoot({
       serviceName: MARKET_DATA_SERVICE,
-      entities: [...MESSAGING_ENTITIES, LastPrice],
+      entities: [...MESSAGING_ENTITIES, LastPrice, ...MARKET_DATA_ENTITIES_EXTRA],
       migrations: MARKET_DATA_MIGRATIONS,
     }),
     BallastRedisModule,
     BallastKafkaModule.forRoot({
       serviceName: MARKET_DATA_SERVICE,
-      topics: [PRICES_RAW_TOPIC, PRICE_TICK_TOPIC],
+      topics: [PRICES_RAW_TOPIC, PRICE_TICK_TOPIC, PRICE_STALE_TOPIC],
       consumerGroups: [RAW_PRICES_GROUP],
     }),
     BallastHealthModule,
     PricesModule,
     ReplayModule,
+    HistoryModule,
+    ProvidersModule,
+    StaleModule,
   ],
 })
 export class AppModule {}

@@ -74,18 +74,25 @@ export class PriceIngestService {
       },
       ['symbol'],
     );
+    // A fresh price ends the symbol's stale episode (if any), in the same transaction.
+    await manager.query(`DELETE FROM stale_episode WHERE symbol = $1`, [tick.symbol]);
     await this.outbox.enqueue(manager, PRICE_TICK_TOPIC, tick.symbol, tick, context);
     return { kind: 'accepted', tick };
   }
 
-  /** One transaction for a batch (a replayed trading day); caches and relays after commit. */
+  /**
+   * One transaction for a batch (a replayed trading day, a poll of quotes); caches and relays after
+   * commit. `alsoInTransaction` writes what belongs with the prices (the day's bars) atomically.
+   */
   async ingestBatch(
     ticks: readonly PriceTickPayload[],
     context: PublishContext,
+    alsoInTransaction?: (manager: EntityManager) => Promise<void>,
   ): Promise<IngestCounts & { outcomes: IngestOutcome[] }> {
     const outcomes = await this.dataSource.transaction(async (manager) => {
       const results: IngestOutcome[] = [];
       for (const tick of ticks) results.push(await this.accept(manager, tick, context));
+      await alsoInTransaction?.(manager);
       return results;
     });
     await this.afterCommit(outcomes);

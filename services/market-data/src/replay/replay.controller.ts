@@ -23,7 +23,7 @@ export class ReplayController {
   start(
     @Body(new ZodBodyPipe(replayRequestSchema)) body: z.infer<typeof replayRequestSchema>,
   ): Promise<ReplayStatus> {
-    return this.replay.start(body);
+    return this.replay.replay(body);
   }
 
   @Get()
@@ -35,7 +35,7 @@ export class ReplayController {
 
   @Delete()
   stop(): ReplayStatus {
-    const status = this.replay.stop();
+    const status = this.replay.stopReplay();
     if (status === null) throw new NotFoundException('no replay has run since this instance started');
     return status;
   }

@@ -8,14 +8,15 @@ import {
   Injectable,
   Logger,
   NotFoundException,
-  type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { type PriceTickPayload } from '@ballast/contracts';
 import { parseWidePricesCsv, PricesCsvError, type WidePricesRow } from '@ballast/domain-portfolio';
 import { APP_CONFIG } from '@ballast/platform-config';
 import { type MarketDataConfig } from '../config/market-data.config';
+import { HistoryService } from '../history/history.service';
 import { type IngestCounts, PriceIngestService } from '../prices/price-ingest.service';
+import { type PriceProvider } from '../providers/price-provider';
 
 export interface ReplayRequest {
   /** A file inside REPLAY_DIR. */
@@ -41,9 +42,13 @@ export interface ReplayStatus extends IngestCounts {
  * The replay provider: streams a wide prices CSV (one trading day at a time, at a configurable
  * pace) through the same ingest path as live prices, so ordering and duplicate rules apply alike.
  * A day's prices are stamped at 21:00 UTC, after the 16:00 New York close in summer and winter.
+ * Each day's closes are also stored as daily bars (close only: the CSV has no open, high, low or
+ * volume), in the same transaction as the ticks, for `GET /history`.
  */
 @Injectable()
-export class ReplayService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReplayService implements PriceProvider, OnApplicationShutdown {
+  readonly name = 'replay' as const;
+  private active = false;
   private readonly logger = new Logger(ReplayService.name);
   private current: ReplayStatus | null = null;
   private stopRequested = false;
@@ -51,25 +56,37 @@ export class ReplayService implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly ingest: PriceIngestService,
+    private readonly history: HistoryService,
     @Inject(APP_CONFIG) private readonly config: MarketDataConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** As the active provider: replays REPLAY_AUTOSTART_FILE if set, and accepts `POST /replay`. */
+  async start(): Promise<void> {
+    this.active = true;
     if (this.config.REPLAY_AUTOSTART_FILE !== undefined) {
-      await this.start({ file: this.config.REPLAY_AUTOSTART_FILE });
+      await this.replay({ file: this.config.REPLAY_AUTOSTART_FILE });
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async stop(): Promise<void> {
     this.stopRequested = true;
     await this.running;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
   }
 
   status(): ReplayStatus | null {
     return this.current === null ? null : { ...this.current };
   }
 
-  async start(request: ReplayRequest): Promise<ReplayStatus> {
+  async replay(request: ReplayRequest): Promise<ReplayStatus> {
+    if (!this.active) {
+      throw new ConflictException(
+        `replays need MARKET_DATA_PROVIDER=replay; this instance runs the ${this.config.MARKET_DATA_PROVIDER} provider`,
+      );
+    }
     if (this.current?.state === 'running') {
       throw new ConflictException(`replay ${this.current.replayId} of ${this.current.file} is still running`);
     }
@@ -92,7 +109,8 @@ export class ReplayService implements OnApplicationBootstrap, OnApplicationShutd
     return { ...status };
   }
 
-  stop(): ReplayStatus | null {
+  /** `DELETE /replay`: asks the running replay to stop after the current day. */
+  stopReplay(): ReplayStatus | null {
     this.stopRequested = true;
     return this.status();
   }
@@ -143,7 +161,23 @@ export class ReplayService implements OnApplicationBootstrap, OnApplicationShutd
           asOfMillis: Date.parse(asOf),
           source: 'replay',
         }));
-        const counts = await this.ingest.ingestBatch(ticks, { correlationId: status.replayId });
+        const counts = await this.ingest.ingestBatch(ticks, { correlationId: status.replayId }, (manager) =>
+          this.history.upsertBars(
+            manager,
+            ticks.map((tick) => ({
+              symbol: tick.symbol,
+              date: row.date,
+              open: null,
+              high: null,
+              low: null,
+              close: tick.price,
+              adjClose: null,
+              volume: null,
+              source: 'replay',
+            })),
+          ),
+        );
+        await this.history.invalidate(ticks.map((tick) => tick.symbol));
         status.accepted += counts.accepted;
         status.duplicates += counts.duplicates;
         status.rejected += counts.rejected;
