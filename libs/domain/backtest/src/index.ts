@@ -19,5 +19,8 @@ export {
   type PolicyResult,
   type RebalanceEvent,
   type ScheduledCashFlow,
+  type TaxPayment,
   runBacktest,
 } from './lib/backtest';
+export { type AdaptiveBands, type OptimizedTargets, type TargetChange } from './lib/target-sources';
+export { type TaxYear } from './lib/tax-book';

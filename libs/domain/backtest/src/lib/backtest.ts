@@ -19,6 +19,15 @@ import {
 import { type TaxPolicy, lotMethodOf, parseTaxPolicy, sellFromLots } from '@ballast/domain-tax';
 import { BacktestConfigError } from './errors';
 import { type PolicyMetrics, policyMetrics } from './metrics';
+import {
+  type AdaptiveBands,
+  BandAdapter,
+  type OptimizedTargets,
+  type TargetChange,
+  TargetEstimator,
+  checkAdaptiveBands,
+  checkOptimizedTargets,
+} from './target-sources';
 import { type SimulatedLot, TaxBook, type TaxYear, fromTaxLot, toTaxLot } from './tax-book';
 
 /** When an order decided at day t's close is filled. */
@@ -50,6 +59,10 @@ export interface BacktestPolicy {
   readonly rebalance: boolean;
   /** Fields of the portfolio file's `policy` block, over the household's (validated the same way). */
   readonly policy: Readonly<Record<string, unknown>>;
+  /** Targets from the optimizer, re-estimated on a schedule; default: the household's fixed targets. */
+  readonly targets?: OptimizedTargets;
+  /** Bands and cooldown scaled by the market regime of a benchmark column. */
+  readonly adaptiveBands?: AdaptiveBands;
 }
 
 export interface BacktestInput {
@@ -91,6 +104,14 @@ export interface PolicyResult {
   readonly events: readonly RebalanceEvent[];
   /** Taxable accounts' realized gains and tax, year by year (empty when nothing was realized). */
   readonly taxByYear: readonly TaxYear[];
+  /** Optimizer-driven targets: each re-estimation (empty for fixed targets). */
+  readonly targetChanges: readonly TargetChange[];
+  /** Adaptive bands: the days the regime changed, with the adjustment in words. */
+  readonly regimeChanges: readonly {
+    readonly date: string;
+    readonly regime: string | null;
+    readonly reason: string;
+  }[];
   readonly series: {
     readonly dates: readonly string[];
     /** Household value at each close, money (float). */
@@ -193,6 +214,19 @@ export function runBacktest(
       );
     }
   });
+  input.policies.forEach((policy, index) => {
+    const field = `policies[${index}] (${policy.name})`;
+    const template = templates[index] as PortfolioFile;
+    if (policy.targets !== undefined) checkOptimizedTargets(policy.targets, `${field}.targets`, template);
+    if (policy.adaptiveBands !== undefined) {
+      checkAdaptiveBands(
+        policy.adaptiveBands,
+        `${field}.adaptiveBands`,
+        template.policy,
+        input.prices.symbols,
+      );
+    }
+  });
   const base = templates[0] as PortfolioFile;
   const symbols = [
     ...new Set([
@@ -276,6 +310,12 @@ export function runBacktest(
       fill: input.fill ?? 'next-close',
       slippage: (input.slippageBps ?? 0) / 10_000,
       taxPayment: input.taxPayment ?? 'cash',
+      targetSource: policy.targets,
+      adaptiveBands: policy.adaptiveBands,
+      benchmarkClose:
+        policy.adaptiveBands === undefined
+          ? undefined
+          : Float64Array.from(rows, (row) => Number(row.prices.get(policy.adaptiveBands?.benchmark ?? ''))),
       solver,
       tick: () => {
         done += 1;
@@ -297,6 +337,9 @@ interface SimulationInput {
   readonly fill: FillTiming;
   readonly slippage: number;
   readonly taxPayment: TaxPayment;
+  readonly targetSource: OptimizedTargets | undefined;
+  readonly adaptiveBands: AdaptiveBands | undefined;
+  readonly benchmarkClose: Float64Array | undefined;
   readonly solver: LinearSolver;
   readonly tick: () => void;
 }
@@ -326,7 +369,23 @@ function simulate(input: SimulationInput): PolicyResult {
   const paidOn = new Map<number, string>();
   // Tax the taxable accounts' cash could not cover, raised by selling through the planner.
   let taxToRaise: { account: string; amount: Decimal } | undefined;
-  const targets = symbols.map((symbol) => template.targets.find((t) => t.symbol === symbol)?.weight ?? 0);
+  let targets = symbols.map((symbol) => template.targets.find((t) => t.symbol === symbol)?.weight ?? 0);
+  let planTargets = template.targets;
+  const targetHistory: { from: number; targets: readonly number[] }[] = [{ from: 0, targets }];
+  const universe = template.targets.map((target) => target.symbol);
+  const estimator =
+    input.targetSource === undefined
+      ? undefined
+      : new TargetEstimator(
+          input.targetSource,
+          universe,
+          Object.fromEntries(template.targets.map((target) => [target.symbol, target.weight])),
+        );
+  const universeClose = universe.map((symbol) => close[symbols.indexOf(symbol)] as Float64Array);
+  const bandAdapter =
+    input.adaptiveBands === undefined ? undefined : new BandAdapter(input.adaptiveBands, policy);
+  const regimeChanges: { date: string; regime: string | null; reason: string }[] = [];
+  const dateList = rows.map((row) => row.date);
   const days = rows.length;
   const value = new Float64Array(days);
   const drift = new Float64Array(days);
@@ -382,15 +441,33 @@ function simulate(input: SimulationInput): PolicyResult {
             amount: new Decimal(userFlow?.amount ?? '0').minus(raiseToday.amount).toFixed(),
           };
     if (raiseToday !== undefined) taxToRaise = undefined;
+
+    // Today's targets and bands, from closes up to today only.
+    const estimated = estimator?.update(t, dateList, universeClose);
+    if (estimated !== undefined) {
+      targets = symbols.map((symbol) => estimated[symbol] ?? 0);
+      planTargets = universe.map((symbol) => ({ symbol, weight: estimated[symbol] ?? 0 }));
+      targetHistory.push({ from: t, targets });
+    }
+    let dayPolicy = policy;
+    if (bandAdapter !== undefined) {
+      const adapted = bandAdapter.next(input.benchmarkClose?.[t] ?? Number.NaN);
+      dayPolicy = adapted.policy;
+      if (regimeChanges.at(-1)?.regime !== adapted.regime) {
+        regimeChanges.push({ date: row.date, regime: adapted.regime, reason: adapted.reason });
+      }
+    }
+
     let snapshot = valueAt(books, symbols, close, t);
     const decide =
-      flow !== undefined || mayFire(snapshot, books, symbols, targets, policy, row.date, lastRebalance);
+      flow !== undefined || mayFire(snapshot, books, symbols, targets, dayPolicy, row.date, lastRebalance);
     if (decide) {
       const portfolio: PortfolioFile = {
         ...template,
+        targets: planTargets,
         accounts: books.map((book) => accountOf(book)),
         policy: {
-          ...policy,
+          ...dayPolicy,
           lastRebalance,
           cashFlow: flow?.amount ?? '0',
           cashFlowAccount: flow?.account ?? policy.cashFlowAccount,
@@ -450,7 +527,7 @@ function simulate(input: SimulationInput): PolicyResult {
       flows: flowValue,
       drift,
       weights,
-      targets,
+      targetsAt: (t) => targetsOn(targetHistory, t),
       close,
       events,
       policy,
@@ -469,6 +546,8 @@ function simulate(input: SimulationInput): PolicyResult {
       tax: Number(entry.estimatedTax.total),
       paidOn: paidOn.get(entry.year) ?? null,
     })),
+    targetChanges: estimator?.changes ?? [],
+    regimeChanges,
     series: {
       dates,
       value,
@@ -476,6 +555,19 @@ function simulate(input: SimulationInput): PolicyResult {
       weights: Object.fromEntries(symbols.map((symbol, j) => [symbol, weights[j] as Float64Array])),
     },
   };
+}
+
+/** The targets in force on day t: the last change on or before it. */
+function targetsOn(
+  history: readonly { from: number; targets: readonly number[] }[],
+  t: number,
+): readonly number[] {
+  let found = history[0]?.targets ?? [];
+  for (const entry of history) {
+    if (entry.from > t) break;
+    found = entry.targets;
+  }
+  return found;
 }
 
 function sumOf(values: readonly string[]): number {

@@ -56,7 +56,8 @@ export interface MetricsInput {
   readonly flows: Float64Array;
   readonly drift: Float64Array;
   readonly weights: readonly Float64Array[];
-  readonly targets: readonly number[];
+  /** The target weights in force on day t (per symbol, in `close` order): they change with optimizer-driven targets. */
+  readonly targetsAt: (t: number) => readonly number[];
   readonly close: readonly Float64Array[];
   readonly events: readonly { readonly orders: number; readonly traded: number; readonly costs: number }[];
   readonly policy: PortfolioFile['policy'];
@@ -66,14 +67,15 @@ export interface MetricsInput {
 const DAYS_PER_YEAR = 252;
 
 export function policyMetrics(input: MetricsInput): PolicyMetrics {
-  const { value, flows, close, targets } = input;
+  const { value, flows, close } = input;
   const days = value.length;
   const returns = new Float64Array(days - 1);
   const targetReturns = new Float64Array(days - 1);
   for (let t = 1; t < days; t += 1) {
     returns[t - 1] = ((value[t] ?? 0) - (flows[t] ?? 0)) / (value[t - 1] ?? 1) - 1;
     let mix = 0;
-    targets.forEach((weight, j) => {
+    // Yesterday's targets, held through today's move: the daily-rebalanced target mix.
+    input.targetsAt(t - 1).forEach((weight, j) => {
       const series = close[j] as Float64Array;
       mix += weight * ((series[t] ?? 0) / (series[t - 1] ?? 1) - 1);
     });
@@ -123,7 +125,7 @@ function timeOutOfBand(input: MetricsInput): number | null {
   if (bands.absolute === null && bands.relative === null) return null;
   let out = 0;
   for (let t = 0; t < input.value.length; t += 1) {
-    const breached = input.targets.some((target, j) => {
+    const breached = input.targetsAt(t).some((target, j) => {
       const weight = (input.weights[j] as Float64Array)[t] ?? 0;
       const gap = Math.abs(weight - target);
       return (
