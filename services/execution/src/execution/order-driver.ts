@@ -152,8 +152,9 @@ async function submit(order: DrivenOrder, store: OrderStore, broker: Broker): Pr
     throw new Error(`order ${order.clientOrderId} has no limit price: pre-trade did not run`);
   }
   await store.recordSubmitAttempt(order);
+  let acknowledged: BrokerOrder;
   try {
-    const acknowledged = await broker.submit({
+    acknowledged = await broker.submit({
       clientOrderId: order.clientOrderId,
       accountId: order.accountId,
       symbol: order.symbol,
@@ -161,7 +162,6 @@ async function submit(order: DrivenOrder, store: OrderStore, broker: Broker): Pr
       quantity: order.quantity,
       limitPrice: order.limitPrice,
     });
-    await store.markSubmitted(order, acknowledged);
   } catch (error) {
     if (error instanceof BrokerRejectedError) {
       await store.rejectAtBroker(order, 'broker-rejected', error.message);
@@ -171,7 +171,11 @@ async function submit(order: DrivenOrder, store: OrderStore, broker: Broker): Pr
       // A timeout, a reset connection, a 5xx: the order may be there. Look it up next.
       await store.markUnknown(order, (error as Error).message);
     }
+    return;
   }
+  // Outside the try: a failed write here is not a broker outcome; the row stays `pending` and the
+  // next attempt looks the order up before anything is sent.
+  await store.markSubmitted(order, acknowledged);
 }
 
 type LookUp =
