@@ -81,6 +81,16 @@ export class ServiceProcess {
     }
   }
 
+  /**
+   * SIGKILL, as a crash or an OOM kill would: no shutdown hooks, consumers leave uncleanly. Resolves
+   * once the process is gone; `start()` may then be called again (a restart).
+   */
+  async kill(): Promise<void> {
+    if (this.child === undefined || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
   tail(lines = 40): string {
     return this.log.slice(-lines).join('\n');
   }
