@@ -34,7 +34,9 @@ export function renderBacktestReport(
   const data = reportData(result, input);
   const household = parsePortfolioFile(input.household).id;
   const table = comparisonTable(result);
-  const best = [...result.policies].sort((a, b) => b.metrics.sharpe - a.metrics.sharpe)[0];
+  const best = [...result.policies]
+    .filter((policy) => policy.metrics.sharpe !== null)
+    .sort((a, b) => (b.metrics.sharpe ?? 0) - (a.metrics.sharpe ?? 0))[0];
   const title = `Ballast backtest: ${household}, ${result.from} to ${result.to}`;
   return `<!doctype html>
 <html lang="en">
@@ -65,7 +67,7 @@ ${result.pricesOnly ? '<p class="note" id="prices-only">prices only: no dividend
 ${table.rows.map((row) => `<tr>${row.map((cell, i) => `<td class="${table.align[i] ?? 'left'}">${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n')}
 </tbody>
 </table></div>
-${best === undefined ? '' : `<p>Highest Sharpe ratio: <strong>${escapeHtml(best.name)}</strong> (${best.metrics.sharpe.toFixed(2)}). Tracking error is against the target mix rebalanced daily without costs; "out of band" is the share of days a holding sat outside the policy's own bands.</p>`}
+${best === undefined ? '' : `<p>Highest Sharpe ratio: <strong>${escapeHtml(best.name)}</strong> (${(best.metrics.sharpe ?? 0).toFixed(2)}). Tracking error is against the target mix rebalanced daily without costs; "out of band" is the share of days a holding sat outside the policy's own bands.</p>`}
 </section>
 <section id="value">
 <h2>Value</h2>

@@ -13,6 +13,13 @@ describe('comparisonTable', () => {
     expect(table.rows[0]?.slice(1, 5)).toEqual(['110,000', '5.00%', '10.00%', '0.50']);
   });
 
+  it('shows an undefined Sharpe ratio as "-"', () => {
+    const table = comparisonTable(
+      result([policy('flat', dates, undefined, { metrics: metrics({ sharpe: null }) })]),
+    );
+    expect(table.rows[0]?.[table.headers.indexOf('Sharpe')]).toBe('-');
+  });
+
   it('adds tax paid and after-tax value when a policy carries them, "-" where one does not', () => {
     const table = comparisonTable(
       result([

@@ -19,7 +19,8 @@ const BASE_COLUMNS: readonly { header: string; align: Align; cell: (m: PolicyMet
   { header: 'final value', align: 'right', cell: (m) => money(m.finalValue) },
   { header: 'CAGR', align: 'right', cell: (m) => pct(m.cagr) },
   { header: 'volatility', align: 'right', cell: (m) => pct(m.annualVolatility) },
-  { header: 'Sharpe', align: 'right', cell: (m) => m.sharpe.toFixed(2) },
+  // Null when undefined (no volatility); compared with null so this also compiles where it is a plain number.
+  { header: 'Sharpe', align: 'right', cell: (m) => (m.sharpe === null ? '-' : m.sharpe.toFixed(2)) },
   {
     header: 'max drawdown (trough)',
     align: 'right',

@@ -41,13 +41,25 @@ export const REPORT_SCRIPT = String.raw`
     return series;
   }
 
+  function nice(v, round) {
+    var unit = Math.pow(10, Math.floor(Math.log10(v)) - 1);
+    return round(v / unit) * unit;
+  }
   var value = chart('chart-value');
   function valueOption(log) {
     return base({
       dataZoom: zoom,
       xAxis: timeAxis,
       yAxis: log
-        ? { type: 'log', logBase: 10, axisLabel: { formatter: money } }
+        ? {
+            type: 'log',
+            logBase: 10,
+            // The data's own range, not whole decades (a household rarely spans one), at two
+            // significant digits so the end labels read as round numbers.
+            min: function (extent) { return nice(extent.min * 0.95, Math.floor); },
+            max: function (extent) { return nice(extent.max * 1.05, Math.ceil); },
+            axisLabel: { formatter: money },
+          }
         : { type: 'value', scale: true, axisLabel: { formatter: money } },
       tooltip: { trigger: 'axis', valueFormatter: money },
       series: data.policies.map(function (p) { return line(p.name, p.value); }),
