@@ -1,0 +1,5 @@
+import { CreateMessagingTables1763800000000 } from '@ballast/platform-kafka';
+import { CreateTaxTables1763800000500 } from './1763800000500-create-tax-tables';
+
+/** Every migration of the tax schema, oldest first. */
+export const TAX_MIGRATIONS = [CreateMessagingTables1763800000000, CreateTaxTables1763800000500];

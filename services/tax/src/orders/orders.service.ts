@@ -1,0 +1,145 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  type EnvelopeMetadata,
+  ORDERS_PROPOSED_TOPIC,
+  type OrdersProposedPayload,
+  type PortfolioStatePayload,
+  type RebalanceProposedPayload,
+} from '@ballast/contracts';
+import { APP_CONFIG } from '@ballast/platform-config';
+import { Outbox, UnprocessableMessageError } from '@ballast/platform-kafka';
+import { type EntityManager } from 'typeorm';
+import { type TaxConfig } from '../config/tax.config';
+import { PortfolioSnapshot } from './tax.entities';
+import { TaxInputError, taxOrders } from './tax-orders';
+
+/** The snapshot a proposal was made from has not arrived yet: transient, retried, then dead-lettered. */
+export class SnapshotNotYetHeldError extends Error {
+  override readonly name = 'SnapshotNotYetHeldError';
+}
+
+type Outcome = 'orders' | 'no-orders' | 'deferred' | 'stale';
+
+/**
+ * Keeps the latest portfolio.state per portfolio and turns rebalance.proposed into orders.proposed.
+ * The decision, the outgoing event (outbox) and the inbox row commit in one transaction.
+ */
+@Injectable()
+export class OrdersService {
+  private readonly logger = new Logger(OrdersService.name);
+
+  constructor(
+    private readonly outbox: Outbox,
+    @Inject(APP_CONFIG) private readonly config: TaxConfig,
+  ) {}
+
+  async onPortfolioState(manager: EntityManager, state: PortfolioStatePayload): Promise<void> {
+    const stored = await manager.findOne(PortfolioSnapshot, {
+      where: { portfolioId: state.portfolioId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (stored !== null && stored.version >= state.version) {
+      this.logger.log(
+        `portfolio ${state.portfolioId} v${state.version} ignored: v${stored.version} is already held`,
+      );
+      return;
+    }
+    await manager.query(
+      `INSERT INTO portfolio_snapshot (portfolio_id, version, state) VALUES ($1, $2, $3)
+       ON CONFLICT (portfolio_id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state`,
+      [state.portfolioId, state.version, JSON.stringify(state)],
+    );
+  }
+
+  async onRebalanceProposed(
+    manager: EntityManager,
+    proposal: RebalanceProposedPayload,
+    envelope: EnvelopeMetadata,
+  ): Promise<OrdersProposedPayload | null> {
+    if (proposal.chosen === 'defer' || proposal.trades.length === 0) {
+      await this.record(manager, proposal, 'deferred', null, 'the optimizer chose to defer');
+      this.logger.log(`proposal ${proposal.proposalId}: deferred, no orders`);
+      return null;
+    }
+    const snapshot = await manager.findOne(PortfolioSnapshot, {
+      where: { portfolioId: proposal.portfolioId },
+    });
+    if (snapshot === null || snapshot.version < proposal.stateVersion) {
+      throw new SnapshotNotYetHeldError(
+        `portfolio ${proposal.portfolioId}: proposal ${proposal.proposalId} is of state v${proposal.stateVersion}, ` +
+          (snapshot === null ? 'no snapshot is held yet' : `v${snapshot.version} is held`),
+      );
+    }
+    if (snapshot.version > proposal.stateVersion) {
+      // The holdings the trades were planned on have changed: its lots may no longer exist.
+      const reason = `proposal is of state v${proposal.stateVersion}, v${snapshot.version} is held`;
+      await this.record(manager, proposal, 'stale', null, reason);
+      this.logger.log(
+        `proposal ${proposal.proposalId} for portfolio ${proposal.portfolioId} ignored: ${reason}`,
+      );
+      return null;
+    }
+    let result;
+    try {
+      result = taxOrders({
+        state: snapshot.state,
+        proposal,
+        proposedAt: envelope.occurredAt,
+        resolution: this.config.WASH_SALE_RESOLUTION,
+        approvalDefaults: {
+          thresholdValue: this.config.APPROVAL_THRESHOLD_VALUE,
+          fourEyesValue: this.config.APPROVAL_FOUR_EYES_VALUE,
+          expiresAfterMinutes: this.config.APPROVAL_EXPIRES_AFTER_MINUTES,
+        },
+      });
+    } catch (error) {
+      if (error instanceof TaxInputError) {
+        throw new UnprocessableMessageError(`proposal ${proposal.proposalId}: ${error.message}`);
+      }
+      throw error;
+    }
+    if (result.kind === 'no-orders') {
+      await this.record(manager, proposal, 'no-orders', null, result.reason);
+      this.logger.warn(`proposal ${proposal.proposalId}: no orders.proposed, ${result.reason}`);
+      return null;
+    }
+    if (!(await this.record(manager, proposal, 'orders', result.payload, null))) return null;
+    await this.outbox.enqueue(manager, ORDERS_PROPOSED_TOPIC, proposal.portfolioId, result.payload, {
+      correlationId: envelope.correlationId,
+      causationId: envelope.id,
+    });
+    const { approval, washSales, orders } = result.payload;
+    this.logger.log(
+      `orders.proposed ${proposal.proposalId} for portfolio ${proposal.portfolioId}: ${orders.length} order(s), ` +
+        `${washSales.length} wash-sale finding(s), ${approval.required ? `${approval.approversRequired} approver(s) needed` : 'approved by policy'}`,
+    );
+    return result.payload;
+  }
+
+  /** Records the decision once per proposal; false when it was already recorded (then nothing is published). */
+  private async record(
+    manager: EntityManager,
+    proposal: RebalanceProposedPayload,
+    outcome: Outcome,
+    orders: OrdersProposedPayload | null,
+    reason: string | null,
+  ): Promise<boolean> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO tax_decision (proposal_id, portfolio_id, state_version, outcome, orders, reason)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING proposal_id`,
+      [
+        proposal.proposalId,
+        proposal.portfolioId,
+        proposal.stateVersion,
+        outcome,
+        orders === null ? null : JSON.stringify(orders),
+        reason,
+      ],
+    );
+    if (inserted.length === 0) {
+      this.logger.log(`proposal ${proposal.proposalId} already decided; nothing published again`);
+      return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,43 @@
+import { type OrdersProposedPayload, type PortfolioStatePayload } from '@ballast/contracts';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/** The latest portfolio.state snapshot of each portfolio (older versions are dropped on arrival). */
+@Entity({ name: 'portfolio_snapshot' })
+export class PortfolioSnapshot {
+  @PrimaryColumn({ name: 'portfolio_id', type: 'uuid' })
+  portfolioId!: string;
+
+  @Column({ type: 'integer' })
+  version!: number;
+
+  @Column({ type: 'jsonb' })
+  state!: PortfolioStatePayload;
+}
+
+/** What the tax service decided for each proposal: the orders it proposed, or why none. */
+@Entity({ name: 'tax_decision' })
+export class TaxDecision {
+  @PrimaryColumn({ name: 'proposal_id', type: 'uuid' })
+  proposalId!: string;
+
+  @Column({ name: 'portfolio_id', type: 'uuid' })
+  portfolioId!: string;
+
+  @Column({ name: 'state_version', type: 'integer' })
+  stateVersion!: number;
+
+  /** `orders`, `no-orders`, `deferred` or `stale`. */
+  @Column({ type: 'text' })
+  outcome!: string;
+
+  @Column({ type: 'jsonb', nullable: true })
+  orders!: OrdersProposedPayload | null;
+
+  @Column({ type: 'text', nullable: true })
+  reason!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+export const TAX_ENTITIES = [PortfolioSnapshot, TaxDecision];
