@@ -3,7 +3,18 @@ import { BadRequestException } from '@nestjs/common';
 import { portfolioStatePayloadSchema, type PortfolioStatePayload } from '@ballast/contracts';
 
 /** Fields a client sends to create a portfolio; the server assigns id, version and timestamp. */
-const CLIENT_FIELDS = ['name', 'householdId', 'baseCurrency', 'accounts', 'targets', 'policy'] as const;
+export const CLIENT_FIELDS = [
+  'name',
+  'householdId',
+  'baseCurrency',
+  'accounts',
+  'targets',
+  'policy',
+  'planningPolicy',
+  'sleeves',
+  'transactions',
+  'lastRebalance',
+] as const;
 
 /**
  * Builds the first portfolio.state snapshot from a `POST /portfolios` body and validates it with
