@@ -17,6 +17,7 @@ import {
   planRebalance,
 } from '@ballast/domain-planner';
 import { type TaxPolicy, lotMethodOf, parseTaxPolicy, sellFromLots } from '@ballast/domain-tax';
+import { type CorporateActions, type Dividend, type Split } from './corporate-actions';
 import { BacktestConfigError } from './errors';
 import { type PolicyMetrics, policyMetrics } from './metrics';
 import {
@@ -79,6 +80,13 @@ export interface BacktestInput {
   readonly slippageBps?: number;
   /** Default `cash`. */
   readonly taxPayment?: TaxPayment;
+  /**
+   * Dividends and splits of the held symbols, with RAW (unadjusted) closes in `prices`; without them
+   * the prices are taken as they are and the result says it is prices-only.
+   */
+  readonly corporateActions?: CorporateActions;
+  /** `reinvest` (default): each dividend buys more of its symbol at the ex-date close; `cash`: it stays cash. */
+  readonly dividends?: 'reinvest' | 'cash';
   readonly policies: readonly BacktestPolicy[];
 }
 
@@ -294,6 +302,42 @@ export function runBacktest(
     }
   });
 
+  // A corporate action dated on a day without a row takes effect on the next row, like a cash flow.
+  const actionsByDay = new Map<string, { splits: Split[]; dividends: Dividend[] }>();
+  const actionDay = (date: string, field: string) => {
+    if (input.dividends !== undefined && !['reinvest', 'cash'].includes(input.dividends)) {
+      throw new BacktestConfigError(
+        'dividends',
+        `expected reinvest or cash, got ${JSON.stringify(input.dividends)}`,
+      );
+    }
+    const day = rows.find((row) => row.date >= date)?.date;
+    if (day === undefined || date <= first) return undefined;
+    const entry = actionsByDay.get(day) ?? { splits: [], dividends: [] };
+    actionsByDay.set(day, entry);
+    void field;
+    return entry;
+  };
+  for (const [index, split] of (input.corporateActions?.splits ?? []).entries()) {
+    if (!(Number.isFinite(split.ratio) && split.ratio > 0)) {
+      throw new BacktestConfigError(
+        `corporateActions.splits[${index}].ratio`,
+        `expected a positive number, got ${split.ratio}`,
+      );
+    }
+    if (symbols.includes(split.symbol)) actionDay(split.date, `splits[${index}]`)?.splits.push(split);
+  }
+  for (const [index, dividend] of (input.corporateActions?.dividends ?? []).entries()) {
+    if (!/^\d+(\.\d+)?$/.test(dividend.amountPerShare)) {
+      throw new BacktestConfigError(
+        `corporateActions.dividends[${index}].amountPerShare`,
+        `expected a decimal amount >= 0, got ${JSON.stringify(dividend.amountPerShare)}`,
+      );
+    }
+    if (symbols.includes(dividend.symbol))
+      actionDay(dividend.exDate, `dividends[${index}]`)?.dividends.push(dividend);
+  }
+
   // Closes as floats for the daily bookkeeping; the planner gets the exact decimal strings.
   const close = symbols.map((symbol) => Float64Array.from(rows, (row) => Number(row.prices.get(symbol))));
   const total = rows.length * input.policies.length;
@@ -310,6 +354,8 @@ export function runBacktest(
       fill: input.fill ?? 'next-close',
       slippage: (input.slippageBps ?? 0) / 10_000,
       taxPayment: input.taxPayment ?? 'cash',
+      actions: actionsByDay,
+      reinvestDividends: (input.dividends ?? 'reinvest') === 'reinvest',
       targetSource: policy.targets,
       adaptiveBands: policy.adaptiveBands,
       benchmarkClose:
@@ -323,7 +369,14 @@ export function runBacktest(
       },
     }),
   );
-  return { from: first, to: last, days: rows.length, symbols, pricesOnly: true, policies: results };
+  return {
+    from: first,
+    to: last,
+    days: rows.length,
+    symbols,
+    pricesOnly: input.corporateActions === undefined,
+    policies: results,
+  };
 }
 
 interface SimulationInput {
@@ -337,6 +390,11 @@ interface SimulationInput {
   readonly fill: FillTiming;
   readonly slippage: number;
   readonly taxPayment: TaxPayment;
+  readonly actions: ReadonlyMap<
+    string,
+    { readonly splits: readonly Split[]; readonly dividends: readonly Dividend[] }
+  >;
+  readonly reinvestDividends: boolean;
   readonly targetSource: OptimizedTargets | undefined;
   readonly adaptiveBands: AdaptiveBands | undefined;
   readonly benchmarkClose: Float64Array | undefined;
@@ -401,8 +459,28 @@ function simulate(input: SimulationInput): PolicyResult {
   let lastRebalance = policy.lastRebalance;
   let pending: { plan: RebalancePlan; decidedOn: string; triggers: readonly string[] } | undefined;
 
+  let dividendsReceived = new Decimal(0);
+
   for (let t = 0; t < days; t += 1) {
     const row = rows[t] as WidePrices['rows'][number];
+    const actions = input.actions.get(row.date);
+    if (actions !== undefined) {
+      // Before the day's fills: the ex-date's close is already in post-split shares, without the dividend.
+      for (const split of actions.splits) {
+        applySplit(books, split);
+        if (pending !== undefined)
+          pending = { ...pending, plan: splitOrders(pending.plan, split, policy.wholeShares) };
+      }
+      for (const dividend of actions.dividends) {
+        dividendsReceived = dividendsReceived.plus(
+          payDividend(books, dividend, row.date, price(close, symbols, dividend.symbol, t), {
+            reinvest: input.reinvestDividends,
+            wholeShares: policy.wholeShares,
+            trading,
+          }),
+        );
+      }
+    }
     if (pending !== undefined) {
       events.push(execute(books, pending, row.date, (s) => price(close, symbols, s, t), trading));
       pending = undefined;
@@ -413,8 +491,9 @@ function simulate(input: SimulationInput): PolicyResult {
       // payment and estimated taxes); a wash sale found later re-prices its year, and the difference
       // is settled at the next payment.
       const due = taxBook.dueBefore(year).minus(taxPaid);
-      for (const entry of taxBook.years())
+      for (const entry of taxBook.yearTotals()) {
         if (entry.year < year && !paidOn.has(entry.year)) paidOn.set(entry.year, row.date);
+      }
       if (!due.isZero()) {
         taxPaid = taxPaid.plus(due);
         const shortfall = payTax(books, due);
@@ -517,7 +596,6 @@ function simulate(input: SimulationInput): PolicyResult {
   }
 
   const dates = rows.map((row) => row.date);
-  const years = taxBook.years();
   const afterTaxValue = afterTax(books, taxBook, input.taxPolicy, symbols, close, dates, taxPaid);
   return {
     name: input.name,
@@ -532,18 +610,11 @@ function simulate(input: SimulationInput): PolicyResult {
       events,
       policy,
       taxes: { paid: taxPaid.toNumber(), afterTaxValue, washSales: taxBook.washSales },
+      dividends: dividendsReceived.toNumber(),
     }),
     events,
-    taxByYear: years.map((entry) => ({
-      year: entry.year,
-      realizedShortTerm: sumOf(
-        entry.accounts.filter((a) => a.accountType === 'taxable').map((a) => a.shortTerm),
-      ),
-      realizedLongTerm: sumOf(
-        entry.accounts.filter((a) => a.accountType === 'taxable').map((a) => a.longTerm),
-      ),
-      disallowedLoss: taxBook.disallowedIn(entry.year),
-      tax: Number(entry.estimatedTax.total),
+    taxByYear: taxBook.yearTotals().map(({ taxDecimal: _exact, ...entry }) => ({
+      ...entry,
       paidOn: paidOn.get(entry.year) ?? null,
     })),
     targetChanges: estimator?.changes ?? [],
@@ -557,6 +628,74 @@ function simulate(input: SimulationInput): PolicyResult {
   };
 }
 
+/**
+ * A split on its date: every lot's shares times the ratio, its total basis unchanged (so the basis
+ * per share divides by the ratio: 26 U.S.C. 307 and Publication 550, "Stock splits").
+ */
+function applySplit(books: readonly AccountBook[], split: Split): void {
+  const ratio = new Decimal(String(split.ratio));
+  for (const book of books) {
+    for (const lot of book.holdings.get(split.symbol)?.lots ?? []) lot.quantity = lot.quantity.times(ratio);
+  }
+}
+
+/** An order decided the day before a split, in pre-split shares, converted (whole shares rounded down). */
+function splitOrders(plan: RebalancePlan, split: Split, wholeShares: boolean): RebalancePlan {
+  const ratio = new Decimal(String(split.ratio));
+  return {
+    ...plan,
+    orders: plan.orders.map((order) => {
+      if (order.symbol !== split.symbol) return order;
+      const converted = new Decimal(order.quantity).times(ratio);
+      return { ...order, quantity: toDecimalString(wholeShares ? converted.floor() : converted) };
+    }),
+  };
+}
+
+/**
+ * A cash dividend on its ex-date to every account holding the symbol at the previous close: cash, or
+ * (reinvested) new shares bought at the ex-date close without costs, as a broker's dividend
+ * reinvestment plan does; a reinvestment is a purchase, so it can replace a loss sold within 30 days
+ * (a wash sale, Publication 550). Taxable accounts owe tax on it. Returns the dividends paid.
+ */
+function payDividend(
+  books: AccountBook[],
+  dividend: Dividend,
+  date: string,
+  closePrice: number,
+  options: { reinvest: boolean; wholeShares: boolean; trading: TradingContext },
+): Decimal {
+  let paid = new Decimal(0);
+  for (const book of books) {
+    const holding = book.holdings.get(dividend.symbol);
+    if (holding === undefined) continue;
+    const shares = holding.lots.reduce((sum, lot) => sum.plus(lot.quantity), new Decimal(0));
+    const amount = shares.times(dividend.amountPerShare).toDecimalPlaces(2, Decimal.ROUND_DOWN);
+    if (amount.lte(0)) continue;
+    paid = paid.plus(amount);
+    book.cash = book.cash.plus(amount);
+    options.trading.taxBook.recordDividend(book.id, date, amount);
+    if (!options.reinvest || !(closePrice > 0)) continue;
+    const fillPrice = new Decimal(String(closePrice));
+    const bought = amount.dividedBy(fillPrice);
+    const quantity = options.wholeShares ? bought.floor() : bought.toDecimalPlaces(6, Decimal.ROUND_DOWN);
+    if (quantity.lte(0)) continue;
+    const cost = quantity.times(fillPrice);
+    book.cash = book.cash.minus(cost);
+    const lotId = options.trading.nextLotId();
+    holding.lots.push({ lotId, quantity, costBasis: cost, acquired: date });
+    options.trading.taxBook.recordPurchase({
+      purchaseId: lotId,
+      accountId: book.id,
+      accountType: book.type,
+      symbol: dividend.symbol,
+      boughtOn: date,
+      quantity: quantity.toFixed(),
+    });
+  }
+  return paid;
+}
+
 /** The targets in force on day t: the last change on or before it. */
 function targetsOn(
   history: readonly { from: number; targets: readonly number[] }[],
@@ -568,10 +707,6 @@ function targetsOn(
     found = entry.targets;
   }
   return found;
-}
-
-function sumOf(values: readonly string[]): number {
-  return values.reduce((sum, value) => sum.plus(value), new Decimal(0)).toNumber();
 }
 
 /**
@@ -633,8 +768,8 @@ function afterTax(
     }
   }
   const owed = taxBook
-    .years(liquidation)
-    .reduce((sum, entry) => sum.plus(entry.estimatedTax.total), new Decimal(0))
+    .yearTotals(liquidation)
+    .reduce((sum, entry) => sum.plus(entry.taxDecimal), new Decimal(0))
     .minus(taxPaid);
   const incomeRate = new Decimal(String(taxPolicy.taxRates.shortTerm)).plus(String(taxPolicy.taxRates.state));
   return value.minus(owed).minus(traditional.times(incomeRate)).toNumber();

@@ -47,6 +47,8 @@ export interface PolicyMetrics {
   readonly afterTaxValue: number;
   /** Wash-sale matches found (each a loss sale and a replacement purchase within 30 days). */
   readonly washSales: number;
+  /** Dividends received in all accounts, money (0 for prices-only data). */
+  readonly dividends: number;
 }
 
 export interface MetricsInput {
@@ -62,6 +64,7 @@ export interface MetricsInput {
   readonly events: readonly { readonly orders: number; readonly traded: number; readonly costs: number }[];
   readonly policy: PortfolioFile['policy'];
   readonly taxes: { readonly paid: number; readonly afterTaxValue: number; readonly washSales: number };
+  readonly dividends: number;
 }
 
 const DAYS_PER_YEAR = 252;
@@ -107,6 +110,7 @@ export function policyMetrics(input: MetricsInput): PolicyMetrics {
     taxesPaid: input.taxes.paid,
     afterTaxValue: input.taxes.afterTaxValue,
     washSales: input.taxes.washSales,
+    dividends: input.dividends,
   };
 }
 

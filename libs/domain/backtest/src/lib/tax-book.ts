@@ -31,7 +31,9 @@ export interface TaxYear {
   readonly realizedLongTerm: number;
   /** Losses of the year's sales disallowed as wash sales (added to replacement lots, or lost in an IRA). */
   readonly disallowedLoss: number;
-  /** The year's estimated tax after netting and carry-in (negative: the deduction saved tax). */
+  /** Dividends received in taxable accounts, money (taxed as qualified dividends). */
+  readonly dividends: number;
+  /** The year's estimated tax after netting and carry-in (negative: the deduction saved tax), dividends' tax included. */
   readonly tax: number;
   /** The first trading day of the next year, when the year's tax was paid; null when unpaid (the last year, or liability mode). */
   readonly paidOn: string | null;
@@ -56,6 +58,7 @@ export class TaxBook {
   private readonly sales: RealizedSale[] = [];
   private readonly disallowed = new Map<string, string>();
   private readonly disallowedByYear = new Map<number, Decimal>();
+  private readonly dividendsByYear = new Map<number, Decimal>();
   private openLosses: (LossSale & { readonly day: number })[] = [];
   private openPurchases: (Purchase & { readonly day: number })[] = [];
   private readonly identity: (symbol: string) => string;
@@ -81,6 +84,13 @@ export class TaxBook {
     for (const loss of lossSalesOf({ saleId, accountId, symbol, soldOn }, lots)) {
       this.openLosses.push({ ...loss, day });
     }
+  }
+
+  /** Records a dividend received; only taxable accounts owe tax on it. */
+  recordDividend(accountId: string, paidOn: string, amount: Decimal): void {
+    if ((this.accountTypes.get(accountId) ?? 'taxable') !== 'taxable') return;
+    const year = Number(paidOn.slice(0, 4));
+    this.dividendsByYear.set(year, (this.dividendsByYear.get(year) ?? new Decimal(0)).plus(amount));
   }
 
   /** Records a purchase in any account: it may replace a taxable loss within 30 days either side. */
@@ -147,16 +157,50 @@ export class TaxBook {
     });
   }
 
-  /** The tax engine's years for the sales so far (plus `extra` sales, e.g. a final liquidation). */
-  years(extra: readonly RealizedSale[] = []): RealizedYear[] {
-    return realizedGainsByYear([...this.sales, ...extra], this.policy, this.disallowed);
+  /**
+   * Every year with sales, a carried loss or dividends: the tax engine's year for the sales so far
+   * (plus `extra` sales, e.g. a final liquidation), and the dividends' tax. Dividends are taxed as
+   * qualified dividends, at the long-term and state rates, outside the capital loss netting (a
+   * capital loss does not offset them beyond the ordinary-income deduction the engine applies).
+   */
+  yearTotals(extra: readonly RealizedSale[] = []): (TaxYear & { readonly taxDecimal: Decimal })[] {
+    const realized = new Map<number, RealizedYear>(
+      realizedGainsByYear([...this.sales, ...extra], this.policy, this.disallowed).map((entry) => [
+        entry.year,
+        entry,
+      ]),
+    );
+    const dividendRate = new Decimal(String(this.policy.taxRates.longTerm)).plus(
+      String(this.policy.taxRates.state),
+    );
+    const years = [...new Set([...realized.keys(), ...this.dividendsByYear.keys()])].sort((a, b) => a - b);
+    return years.map((year) => {
+      const entry = realized.get(year);
+      const taxable = entry?.accounts.filter((account) => account.accountType === 'taxable') ?? [];
+      const dividends = this.dividendsByYear.get(year) ?? new Decimal(0);
+      const taxDecimal = new Decimal(entry?.estimatedTax.total ?? '0').plus(
+        dividends.times(dividendRate).toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN),
+      );
+      const sum = (values: readonly string[]) =>
+        values.reduce((total, value) => total.plus(value), new Decimal(0)).toNumber();
+      return {
+        year,
+        realizedShortTerm: sum(taxable.map((account) => account.shortTerm)),
+        realizedLongTerm: sum(taxable.map((account) => account.longTerm)),
+        disallowedLoss: this.disallowedIn(year),
+        dividends: dividends.toNumber(),
+        tax: taxDecimal.toNumber(),
+        taxDecimal,
+        paidOn: null,
+      };
+    });
   }
 
   /** Estimated tax of every year before `year`, summed (a later wash sale re-prices an earlier year). */
   dueBefore(year: number): Decimal {
-    return this.years()
+    return this.yearTotals()
       .filter((entry) => entry.year < year)
-      .reduce((sum, entry) => sum.plus(entry.estimatedTax.total), new Decimal(0));
+      .reduce((sum, entry) => sum.plus(entry.taxDecimal), new Decimal(0));
   }
 
   disallowedIn(year: number): number {

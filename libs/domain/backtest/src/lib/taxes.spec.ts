@@ -130,8 +130,8 @@ describe('TaxBook wash sales', () => {
     book.settleWashSales('2016-03-21', (account) => (account === 'ira' ? iraLots : undefined));
     expect(book.washSales).toBe(1);
     expect(book.disallowedIn(2016)).toBe(500);
-    const [year] = book.years();
-    expect(year!.netting.netLongTerm).toBe('0');
+    const [year] = book.yearTotals();
+    expect(year!.realizedLongTerm).toBe(0);
     // The IRA lot is untouched: basis inside the IRA is not tracked, the loss is gone.
     expect(iraLots[0]!.costBasis.toNumber()).toBe(1000);
   });
@@ -159,7 +159,7 @@ describe('TaxBook wash sales', () => {
     // The sold shares were held 421 days (2015-01-05 to 2016-03-01): the replacement's holding
     // period starts 421 days before its purchase on 2016-02-20.
     expect(washed.acquired).toBe('2014-12-26');
-    expect(book.years()[0]!.netting.netLongTerm).toBe('-300');
+    expect(book.yearTotals()[0]!.realizedLongTerm).toBe(-300);
   });
 
   it('a purchase more than 30 days away replaces nothing', () => {
@@ -178,6 +178,6 @@ describe('TaxBook wash sales', () => {
     });
     book.settleWashSales('2016-04-01', () => lots);
     expect(book.washSales).toBe(0);
-    expect(book.years()[0]!.netting.netLongTerm).toBe('-500');
+    expect(book.yearTotals()[0]!.realizedLongTerm).toBe(-500);
   });
 });
