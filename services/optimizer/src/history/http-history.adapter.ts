@@ -4,19 +4,25 @@ import { z } from 'zod';
 import { type OptimizerConfig } from '../config/optimizer.config';
 import { type DailyClose, type HistoryPort, HistoryUnavailableError } from './history.port';
 
+const close = z.union([z.string().regex(/^\d+(\.\d+)?$/), z.number().positive().finite()]);
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'must start with YYYY-MM-DD');
+
 /**
- * market-data's documented response: `[{ symbol, date, close, ... }]` (open, high, low, volume and
- * source may come along and are ignored). A close may arrive as a decimal string or a number.
+ * market-data's answer, in either of its two shapes (other fields, such as open, high, low, volume
+ * and source, are ignored; a close may be a decimal string or a number):
+ *  - the flat list of the issue, `[{ symbol, date, close, ... }]`;
+ *  - grouped by symbol, `{ from, to, bars: { SPY: [{ date, close, ... }] } }` (services/market-data,
+ *    src/history/history.service.ts `HistoryAnswer`).
  */
-const historyResponseSchema = z.array(
+const historyResponseSchema = z.union([
+  z.array(z.object({ symbol: z.string().min(1), date, close }).loose()),
   z
-    .object({
-      symbol: z.string().min(1),
-      date: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'must start with YYYY-MM-DD'),
-      close: z.union([z.string().regex(/^\d+(\.\d+)?$/), z.number().positive().finite()]),
-    })
-    .loose(),
-);
+    .object({ bars: z.record(z.string().min(1), z.array(z.object({ date, close }).loose())) })
+    .loose()
+    .transform((answer) =>
+      Object.entries(answer.bars).flatMap(([symbol, bars]) => bars.map((bar) => ({ ...bar, symbol }))),
+    ),
+]);
 
 /** {@link HistoryPort} over `GET {MARKET_DATA_URL}/history?symbols=A,B&from=YYYY-MM-DD&to=YYYY-MM-DD`. */
 @Injectable()
