@@ -35,7 +35,7 @@ export class DailyBar {
   updatedAt!: Date;
 }
 
-/** A stale episode that has been reported; deleted when a fresh price of the symbol is accepted. */
+/** A stale episode that has been reported; over once a newer price of the symbol is accepted. */
 @Entity({ name: 'stale_episode' })
 export class StaleEpisode {
   @PrimaryColumn({ type: 'text' })
@@ -46,6 +46,10 @@ export class StaleEpisode {
 
   @Column({ name: 'last_price_at', type: 'timestamptz', nullable: true })
   lastPriceAt!: Date | null;
+
+  /** The last_price update the episode was judged on: a later update ends the episode. */
+  @Column({ name: 'last_update_at', type: 'timestamptz', nullable: true })
+  lastUpdateAt!: Date | null;
 }
 
 export const MARKET_DATA_ENTITIES_EXTRA = [DailyBar, StaleEpisode];

@@ -23,7 +23,8 @@ export class CreateDailyBarAndStaleEpisode1763800000110 implements MigrationInte
       CREATE TABLE stale_episode (
         symbol text PRIMARY KEY,
         detected_at timestamptz NOT NULL,
-        last_price_at timestamptz
+        last_price_at timestamptz,
+        last_update_at timestamptz
       )`);
   }
 

@@ -22,6 +22,8 @@ interface WatchedRow {
   as_of: Date | null;
   source: string | null;
   updated_at: Date | null;
+  /** updated_at as PostgreSQL text: microseconds, which a JS Date would cut to milliseconds. */
+  updated_at_exact: string | null;
   episode_open: boolean;
 }
 
@@ -81,7 +83,12 @@ export class StalePriceService implements OnApplicationBootstrap, OnApplicationS
   async check(nowMillis: number = Date.now()): Promise<string[]> {
     const marketOpen = this.calendar.isOpen(nowMillis);
     const rows = await this.dataSource.query<WatchedRow[]>(
-      `SELECT w.symbol, p.price::text AS price, p.as_of, p.source, p.updated_at, (e.symbol IS NOT NULL) AS episode_open
+      // An episode row is open while no price was accepted after the update it was judged on; the
+      // ingest path also deletes it, but a tick committing while an episode is being recorded would
+      // race with that delete, and this comparison does not.
+      `SELECT w.symbol, p.price::text AS price, p.as_of, p.source, p.updated_at, p.updated_at::text AS updated_at_exact,
+              (e.symbol IS NOT NULL AND (p.updated_at IS NULL
+                OR (e.last_update_at IS NOT NULL AND p.updated_at <= e.last_update_at))) AS episode_open
          FROM (SELECT symbol FROM last_price UNION SELECT unnest($1::text[])) w
          LEFT JOIN last_price p ON p.symbol = w.symbol
          LEFT JOIN stale_episode e ON e.symbol = w.symbol`,
@@ -113,13 +120,18 @@ export class StalePriceService implements OnApplicationBootstrap, OnApplicationS
   private async openEpisode(row: WatchedRow, nowMillis: number): Promise<boolean> {
     const detectedAt = new Date(nowMillis);
     return this.dataSource.transaction(async (manager) => {
-      // The guard on updated_at: a price accepted since the SELECT means the symbol is fresh after all.
+      // The guard: a price accepted since the SELECT means the symbol is fresh after all. The upsert
+      // replaces an ended episode's row, and never reports the same (symbol, last update) twice.
       const inserted = await manager.query<{ symbol: string }[]>(
-        `INSERT INTO stale_episode (symbol, detected_at, last_price_at)
-         SELECT $1, $2, $3
-          WHERE NOT EXISTS (SELECT 1 FROM last_price WHERE symbol = $1 AND updated_at > $4)
-         ON CONFLICT (symbol) DO NOTHING RETURNING symbol`,
-        [row.symbol, detectedAt, row.as_of, row.updated_at ?? new Date(0)],
+        `INSERT INTO stale_episode (symbol, detected_at, last_price_at, last_update_at)
+         SELECT $1, $2, $3, $4::timestamptz
+          WHERE NOT EXISTS (SELECT 1 FROM last_price WHERE symbol = $1 AND updated_at IS DISTINCT FROM $4::timestamptz)
+         ON CONFLICT (symbol) DO UPDATE
+           SET detected_at = EXCLUDED.detected_at, last_price_at = EXCLUDED.last_price_at,
+               last_update_at = EXCLUDED.last_update_at
+         WHERE stale_episode.last_update_at IS DISTINCT FROM EXCLUDED.last_update_at
+         RETURNING symbol`,
+        [row.symbol, detectedAt, row.as_of, row.updated_at_exact],
       );
       if (inserted.length === 0) return false;
       const payload: PriceStalePayload = {

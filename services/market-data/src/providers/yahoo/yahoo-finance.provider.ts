@@ -27,6 +27,7 @@ export class YahooFinanceProvider implements PriceProvider {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private historyLoadedAt = 0;
+  private lastMissing = '';
 
   constructor(
     private readonly client: YahooFinanceClient,
@@ -73,7 +74,11 @@ export class YahooFinanceProvider implements PriceProvider {
       else this.reportRejected('quote', [{ symbol: quote.symbol, reason: verdict.reason }]);
     }
     const missing = symbols.filter((symbol) => !quotes.some((quote) => quote.symbol === symbol));
-    if (missing.length > 0) this.logger.warn(`Yahoo returned no quote for ${missing.join(', ')}`);
+    // Said when the set of missing symbols changes, not on every poll.
+    if (missing.join(',') !== this.lastMissing) {
+      this.lastMissing = missing.join(',');
+      if (missing.length > 0) this.logger.warn(`Yahoo returned no quote for ${missing.join(', ')}`);
+    }
     if (ticks.length === 0) return 0;
     const result = await this.ingest.ingestBatch(ticks, { correlationId: randomUUID() });
     for (const outcome of result.outcomes) {
