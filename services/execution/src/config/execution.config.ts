@@ -78,7 +78,7 @@ export const executionConfigSchema = z
     PAPER_TIMEOUT_RATE: rate.default(0),
     /** Paper broker: the same seed and client order id always give the same outcome. */
     PAPER_SEED: z.coerce.number().int().default(1),
-    /** Paper broker: delay before it answers a submission (widens the windows fault tests hit). */
+    /** Paper broker: delay of its answer, after the order is in its book (the window fault tests aim at). */
     PAPER_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     ALPACA_BASE_URL: z.url().default('https://paper-api.alpaca.markets'),
     ALPACA_KEY_ID: z.string().min(1).optional(),

@@ -144,6 +144,10 @@ export class PaperBroker implements Broker {
       await manager.insert(PaperSubmission, { clientOrderId: request.clientOrderId, outcome: 'accepted' });
       return row;
     });
+    // The answer travels back after the order is in the book: the window in which a crash leaves
+    // an order at the broker that the service has not recorded as submitted.
+    if (this.options.latencyMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
     if (order === null) {
       throw new DuplicateClientOrderIdError(
         `paper broker already holds an order under ${request.clientOrderId}`,
