@@ -15,7 +15,8 @@
 //   node deploy/local/stack.mjs watch [--latest] [topic...]     (default topic: drift.detected)
 //
 // Environment (all optional):
-//   API_HTTP_PORT (3000), MARKET_DATA_HTTP_PORT (3001), MONITOR_HTTP_PORT (3002)
+//   API_HTTP_PORT (3000), MARKET_DATA_HTTP_PORT (3001), MONITOR_HTTP_PORT (3002),
+//   EXECUTION_HTTP_PORT (3005)
 //   REPLAY_AUTOSTART_FILE (etf-prices-2008-2016.csv; empty: no replay at boot), REPLAY_INTERVAL_MS (1000)
 //   LOG_LEVEL (info); KAFKA_BROKERS / REDIS_URL / DATABASE_URL (set all three to skip infra.sh)
 // Every other service variable in the environment (see services/<name>/README.md) is passed through.
@@ -59,6 +60,13 @@ const SERVICES = [
     colour: 35,
   },
   { name: 'monitor', portVariable: 'MONITOR_HTTP_PORT', defaultPort: 3002, schema: 'monitor', colour: 33 },
+  {
+    name: 'execution',
+    portVariable: 'EXECUTION_HTTP_PORT',
+    defaultPort: 3005,
+    schema: 'execution',
+    colour: 32,
+  },
 ];
 const NAME_WIDTH = Math.max(...SERVICES.map((service) => service.name.length));
 
