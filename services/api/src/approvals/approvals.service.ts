@@ -194,6 +194,23 @@ export class ApprovalsService {
     );
   }
 
+  /** The latest price held per symbol (all symbols when none are named): the live view. */
+  async prices(symbols: string[]) {
+    const rows =
+      symbols.length === 0
+        ? await this.dataSource.getRepository(LatestPrice).find({ order: { symbol: 'ASC' } })
+        : await this.dataSource
+            .getRepository(LatestPrice)
+            .find({ where: { symbol: In(symbols) }, order: { symbol: 'ASC' } });
+    return rows.map((row) => ({
+      symbol: row.symbol,
+      price: row.price,
+      currency: row.currency,
+      asOf: new Date(Number(row.asOfMillis)).toISOString(),
+      source: row.source,
+    }));
+  }
+
   async list(principal: Principal, filter: { portfolioId?: string; status?: string }) {
     const households = await memberHouseholdIds(this.dataSource.manager, principal);
     if (households.length === 0) return [];

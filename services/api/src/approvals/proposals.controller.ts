@@ -83,6 +83,18 @@ export class ProposalsController {
     });
   }
 
+  @Get('prices')
+  @ApiOperation({ summary: 'The latest price.tick per symbol, as approvals re-check them' })
+  @ApiQuery({ name: 'symbols', required: false, description: 'comma-separated' })
+  prices(@Query('symbols') symbols?: string) {
+    return this.approvals.prices(
+      (symbols ?? '')
+        .split(',')
+        .map((symbol) => symbol.trim())
+        .filter((symbol) => symbol.length > 0),
+    );
+  }
+
   @Get('orders')
   @ApiOperation({ summary: 'Every leg of the proposals with its state, fills and rejection' })
   @ApiQuery({ name: 'portfolioId', required: false })

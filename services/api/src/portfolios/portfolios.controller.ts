@@ -49,9 +49,7 @@ export class PortfoliosController {
   @ApiOperation({ summary: 'Create a portfolio (accounts, positions, lots, cash, targets, policy)' })
   @ApiBody({ schema: openApiSchema(createSchema) })
   create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<PortfolioStatePayload> {
-    const state = toInitialState(body);
-    const householdGiven = typeof body === 'object' && body !== null && 'householdId' in body;
-    return this.portfolios.create(principal, state, householdGiven);
+    return this.portfolios.create(principal, toInitialState(body));
   }
 
   @Get()

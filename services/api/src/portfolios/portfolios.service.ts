@@ -46,27 +46,21 @@ export class PortfoliosService {
   ) {}
 
   /**
-   * Stores a new portfolio and its first portfolio.state event in one transaction. Without a
-   * `householdId` the portfolio gets a household of its own (id = portfolio id) with the caller as
-   * its member; with one, the caller must be a member of it.
+   * Stores a new portfolio and its first portfolio.state event in one transaction. The caller must
+   * be a member of an existing household named by `householdId`; a household that does not exist
+   * yet is created with the caller as its member (without `householdId`: one of its own, id = the
+   * portfolio id).
    */
-  async create(
-    principal: Principal,
-    state: PortfolioStatePayload,
-    householdGiven: boolean,
-  ): Promise<PortfolioStatePayload> {
+  async create(principal: Principal, state: PortfolioStatePayload): Promise<PortfolioStatePayload> {
     assertPlanningPolicy(state);
     const created = await this.dataSource.transaction(async (manager) => {
-      if (householdGiven) {
-        await assertMember(manager, principal, state.householdId, () => householdNotFound(state.householdId));
+      const householdId = state.householdId;
+      if (await manager.existsBy(Household, { householdId })) {
+        await assertMember(manager, principal, householdId, () => householdNotFound(householdId));
       } else {
-        await manager.insert(Household, {
-          householdId: state.householdId,
-          name: state.name,
-          createdBy: principal.userId,
-        });
+        await manager.insert(Household, { householdId, name: state.name, createdBy: principal.userId });
         await manager.insert(HouseholdMember, {
-          householdId: state.householdId,
+          householdId,
           userId: principal.userId,
           addedBy: principal.userId,
         });
