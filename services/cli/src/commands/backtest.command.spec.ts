@@ -60,7 +60,8 @@ describe('ballast backtest', () => {
     expect([result.from, result.to, result.days]).toEqual(['2015-01-02', '2015-12-31', 252]);
     expect(result.pricesOnly).toBe(true);
     const [hold, quarterly] = result.policies;
-    expect(hold?.metrics.rebalances).toBe(0);
+    // Buy and hold buys its targets with the starting cash once, then never trades again.
+    expect(hold?.events.map((e) => [e.date, e.triggers])).toEqual([['2015-01-02', ['starting-cash']]]);
     // Quarterly on day 1: the first decision (2015-01-02, nothing recorded before) and April, July, October.
     expect(quarterly?.events.map((e) => e.date)).toEqual([
       '2015-01-02',

@@ -3,17 +3,20 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type BacktestInput,
+  type CorporateActions,
   type BacktestPolicy,
   type BacktestResult,
   type FillTiming,
   type ScheduledCashFlow,
   runBacktest,
 } from '@ballast/domain-backtest';
+import { type WidePrices } from '@ballast/domain-portfolio';
 import { createHighsSolver } from '@ballast/domain-planner';
 import { type Command } from 'commander';
 import highsLoader from 'highs';
 import { type CliContext, CliUsageError, writeJson } from '../cli-context';
 import { readDocument } from '../inputs/document-file';
+import { readLeanDataset } from '../inputs/lean-data';
 import { readWidePrices } from '../inputs/prices-file';
 import { renderBacktestReport } from '../report/backtest-report';
 import { comparisonTable } from '../report/comparison-table';
@@ -40,6 +43,7 @@ const CONFIG_FIELDS = [
   'fill',
   'slippageBps',
   'taxPayment',
+  'dividends',
   'cashFlows',
   'policies',
 ];
@@ -173,7 +177,36 @@ export async function readBacktestConfig(context: CliContext, configPath: string
     if (typeof value !== 'string' || value.trim() === '') return fail(field, 'expected a file path');
     return path.resolve(base, value);
   };
-  const prices = await readWidePrices(context, 'prices', relative('prices', config['prices']));
+  // A wide CSV of closes (prices only), or Lean's daily bars with their dividends and splits.
+  let prices: WidePrices;
+  let corporateActions: CorporateActions | undefined;
+  const pricesField = config['prices'];
+  if (typeof pricesField === 'object' && pricesField !== null && !Array.isArray(pricesField)) {
+    const lean = pricesField as Record<string, unknown>;
+    for (const key of Object.keys(lean)) {
+      if (!['lean', 'symbols'].includes(key)) fail(`prices.${key}`, 'unknown field; expected lean, symbols');
+    }
+    const symbols = lean['symbols'];
+    if (!Array.isArray(symbols) || symbols.length === 0 || !symbols.every((s) => typeof s === 'string')) {
+      return fail('prices.symbols', 'expected a list of symbols whose Lean files are in the folder');
+    }
+    const dir = relative('prices.lean', lean['lean']);
+    try {
+      const dataset = await readLeanDataset(dir, symbols);
+      prices = dataset.prices;
+      corporateActions = dataset.actions;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return fail(
+        'prices.lean',
+        code === 'ENOENT'
+          ? `missing file ${(error as NodeJS.ErrnoException).path ?? dir}`
+          : (error as Error).message,
+      );
+    }
+  } else {
+    prices = await readWidePrices(context, 'prices', relative('prices', pricesField));
+  }
 
   let household: Record<string, unknown>;
   if (typeof config['household'] === 'string') {
@@ -208,6 +241,10 @@ export async function readBacktestConfig(context: CliContext, configPath: string
     fail('slippageBps', `expected a number of basis points >= 0, got ${JSON.stringify(slippageBps)}`);
   }
 
+  const dividends = config['dividends'] ?? 'reinvest';
+  if (dividends !== 'reinvest' && dividends !== 'cash') {
+    fail('dividends', `expected reinvest or cash, got ${JSON.stringify(dividends)}`);
+  }
   const taxPayment = config['taxPayment'] ?? 'cash';
   if (!(TAX_PAYMENTS as readonly unknown[]).includes(taxPayment)) {
     fail('taxPayment', `expected ${TAX_PAYMENTS.join(' or ')}, got ${JSON.stringify(taxPayment)}`);
@@ -243,13 +280,18 @@ export async function readBacktestConfig(context: CliContext, configPath: string
       return fail(field, 'expected { name, rebalance, policy }');
     const policy = entry as Record<string, unknown>;
     for (const key of Object.keys(policy)) {
-      if (!['name', 'rebalance', 'policy'].includes(key)) {
-        fail(
-          `${field}.${key}`,
-          'unknown field; expected name, rebalance, policy (optimizer-driven targets are not supported yet)',
-        );
+      if (!['name', 'rebalance', 'policy', 'targets', 'adaptiveBands'].includes(key)) {
+        fail(`${field}.${key}`, 'unknown field; expected name, rebalance, policy, targets, adaptiveBands');
       }
     }
+    const object = (key: 'targets' | 'adaptiveBands') => {
+      const value = policy[key];
+      if (value === undefined) return {};
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return fail(`${field}.${key}`, 'expected an object');
+      }
+      return { [key]: value };
+    };
     if (typeof policy['name'] !== 'string' || policy['name'].trim() === '')
       fail(`${field}.name`, 'expected a name');
     const rebalance = policy['rebalance'] ?? true;
@@ -261,6 +303,9 @@ export async function readBacktestConfig(context: CliContext, configPath: string
       name: policy['name'] as string,
       rebalance: rebalance as boolean,
       policy: block as Record<string, unknown>,
+      // Checked field by field by the backtester, whose errors name the policy and the field.
+      ...(object('targets') as Pick<BacktestPolicy, 'targets'>),
+      ...(object('adaptiveBands') as Pick<BacktestPolicy, 'adaptiveBands'>),
     };
   });
 
@@ -272,6 +317,8 @@ export async function readBacktestConfig(context: CliContext, configPath: string
     fill: fill as FillTiming,
     slippageBps: slippageBps as number,
     taxPayment: taxPayment as (typeof TAX_PAYMENTS)[number],
+    dividends: dividends as 'reinvest' | 'cash',
+    ...(corporateActions === undefined ? {} : { corporateActions }),
     cashFlows,
     policies,
   };
@@ -289,6 +336,9 @@ export function backtestDocument(result: BacktestResult, withSeries: boolean): R
       name: policy.name,
       metrics: policy.metrics,
       events: policy.events,
+      taxByYear: policy.taxByYear,
+      targetChanges: policy.targetChanges,
+      regimeChanges: policy.regimeChanges,
       ...(withSeries
         ? {
             series: {

@@ -34,20 +34,40 @@ describe('runBacktest', () => {
 
   it('buy and hold is worth the holdings valued at each close, computed directly from the prices', () => {
     const prices = syntheticPrices(300);
+    // Fully invested: no cash to put to work, so nothing is ever traded.
+    const invested = {
+      ...household,
+      accounts: household.accounts.map((account) => ({ ...account, cash: '0' })),
+    };
     const result = runBacktest(
-      { household, prices, policies: [{ name: 'hold', rebalance: false, policy: {} }] },
+      { household: invested, prices, policies: [{ name: 'hold', rebalance: false, policy: {} }] },
       solver,
     );
     const hold = result.policies[0]!;
     expect(hold.events).toEqual([]);
     prices.rows.forEach((row, t) => {
-      const direct = 300 * Number(row.prices.get('AAA')) + 30_000;
+      const direct = 300 * Number(row.prices.get('AAA'));
       expect(hold.series.value[t]).toBeCloseTo(direct, 6);
     });
-    expect(hold.metrics.finalValue).toBeCloseTo(
-      300 * Number(prices.rows[299]!.prices.get('AAA')) + 30_000,
-      6,
-    );
+    expect(hold.metrics.finalValue).toBeCloseTo(300 * Number(prices.rows[299]!.prices.get('AAA')), 6);
+  });
+
+  it('buy and hold from cash buys its targets once, at the start, then holds the same shares', () => {
+    const prices = syntheticPrices(120);
+    const hold = runBacktest(
+      { household, prices, policies: [{ name: 'hold', rebalance: false, policy: {} }] },
+      solver,
+    ).policies[0]!;
+    expect(hold.events.map((event) => [event.date, event.filledOn, event.triggers])).toEqual([
+      [prices.rows[0]!.date, prices.rows[1]!.date, ['starting-cash']],
+    ]);
+    // From the fill on, each symbol's quantity (weight x value / close) never changes.
+    for (const symbol of ['AAA', 'BBB', 'CCC']) {
+      const quantity = (t: number) =>
+        (hold.series.weights[symbol]![t]! * hold.series.value[t]!) /
+        Number(prices.rows[t]!.prices.get(symbol));
+      for (let t = 2; t < 120; t += 1) expect(quantity(t) / quantity(1) - 1).toBeCloseTo(0, 9);
+    }
   });
 
   it('monthly calendar rebalancing with zero costs and fractional shares equals the hand-computed rebalanced portfolio', () => {

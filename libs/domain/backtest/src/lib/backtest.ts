@@ -538,6 +538,60 @@ function simulate(input: SimulationInput): PolicyResult {
     }
 
     let snapshot = valueAt(books, symbols, close, t);
+    const quotesOfDay = () =>
+      new Map<string, PriceQuote>(
+        symbols.map((symbol) => [
+          symbol,
+          { symbol, price: row.prices.get(symbol) ?? '', asOf: row.date, source: 'backtest' },
+        ]),
+      );
+    // Buy and hold (a one-way policy) still buys its targets with the cash it starts with: each
+    // account's cash above its buffer is planned as a deposit into it, and the plans' buys filled as one.
+    if (t === 0 && dayPolicy.mode === 'cash-flow' && flow === undefined) {
+      const orders: RebalancePlan['orders'][number][] = [];
+      let first: RebalancePlan | undefined;
+      books.forEach((book, a) => {
+        const idle = book.cash
+          .minus(new Decimal(String(dayPolicy.cashBuffer)).times(String(snapshot.accounts[a] ?? 0)))
+          .toDecimalPlaces(2, Decimal.ROUND_DOWN);
+        if (idle.lte(dayPolicy.minTradeValue) || idle.lte(0)) return;
+        const accounts = books.map((other) =>
+          other === book
+            ? { ...accountOf(other), cash: toDecimalString(book.cash.minus(idle)) }
+            : accountOf(other),
+        );
+        const plan = planRebalance(
+          {
+            portfolio: {
+              ...template,
+              targets: planTargets,
+              accounts,
+              policy: {
+                ...dayPolicy,
+                lastRebalance,
+                cashFlow: toDecimalString(idle),
+                cashFlowAccount: book.id,
+              },
+            },
+            prices: quotesOfDay(),
+            asOf: row.date,
+            taxPolicy: input.taxPolicy,
+          },
+          input.solver,
+        );
+        first ??= plan;
+        orders.push(...plan.orders);
+      });
+      if (first !== undefined && orders.length > 0) {
+        const order = { plan: { ...first, orders }, decidedOn: row.date, triggers: ['starting-cash'] };
+        if (input.fill === 'same-close') {
+          events.push(execute(books, order, row.date, (s) => price(close, symbols, s, t), trading));
+          snapshot = valueAt(books, symbols, close, t);
+        } else if (t + 1 < days) {
+          pending = order;
+        }
+      }
+    }
     const decide =
       flow !== undefined || mayFire(snapshot, books, symbols, targets, dayPolicy, row.date, lastRebalance);
     if (decide) {
@@ -552,14 +606,8 @@ function simulate(input: SimulationInput): PolicyResult {
           cashFlowAccount: flow?.account ?? policy.cashFlowAccount,
         },
       };
-      const quotes = new Map<string, PriceQuote>(
-        symbols.map((symbol) => [
-          symbol,
-          { symbol, price: row.prices.get(symbol) ?? '', asOf: row.date, source: 'backtest' },
-        ]),
-      );
       const plan = planRebalance(
-        { portfolio, prices: quotes, asOf: row.date, taxPolicy: input.taxPolicy },
+        { portfolio, prices: quotesOfDay(), asOf: row.date, taxPolicy: input.taxPolicy },
         input.solver,
       );
       if (flow !== undefined) {
