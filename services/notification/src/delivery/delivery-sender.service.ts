@@ -121,10 +121,11 @@ export class DeliverySender implements OnApplicationBootstrap, OnApplicationShut
         `SELECT d.id, d.channel, d.recipient, d.attempts, d.last_error, d.dead_at, n.source_topic, d.source_message_id,
                 i.partition, i.message_offset,
                 json_build_object('notificationId', n.id::text, 'kind', n.kind, 'householdId', n.household_id,
-                  'portfolioId', n.portfolio_id, 'title', n.title, 'text', n.body, 'facts', n.facts) AS notification
+                  'portfolioId', n.portfolio_id, 'title', n.title, 'text', n.body, 'facts', n.facts,
+                  'sourceTopic', n.source_topic, 'sourceMessageId', n.source_message_id) AS notification
          FROM notification_delivery d
          JOIN notification n ON n.id = d.notification_id
-         LEFT JOIN inbox_message i ON i.consumer_group = $1 AND i.message_id = d.source_message_id
+         LEFT JOIN inbox_message i ON i.consumer_group = $1 AND i.message_id = d.source_message_id::text
          WHERE d.status = 'dead' AND d.dead_letter_published_at IS NULL
          ORDER BY d.id LIMIT ${BATCH_SIZE}
          FOR UPDATE OF d SKIP LOCKED`,
@@ -265,21 +266,26 @@ export class DeliverySender implements OnApplicationBootstrap, OnApplicationShut
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
-      let busy = false;
-      try {
-        busy = (await this.sendDue()) > 0;
-        busy = (await this.publishDeadLetters()) > 0 || busy;
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        this.logger.error(`delivery loop failed (${failures} in a row): ${(error as Error).message}`);
-      }
-      if (busy && failures === 0) continue;
+      // The two steps fail independently: a broker outage that stops the dead letters must not
+      // stop emails and webhooks, nor the other way round.
+      const sent = await this.step('sending', () => this.sendDue());
+      const published = await this.step('publishing dead letters', () => this.publishDeadLetters());
+      failures = sent === undefined || published === undefined ? failures + 1 : 0;
+      if (failures === 0 && (sent ?? 0) + (published ?? 0) > 0) continue;
       const waitMs =
         failures > 0
           ? Math.min(this.config.DELIVERY_POLL_MS * 2 ** failures, 30_000)
           : this.config.DELIVERY_POLL_MS;
       await this.idle(waitMs);
+    }
+  }
+
+  private async step(name: string, work: () => Promise<number>): Promise<number | undefined> {
+    try {
+      return await work();
+    } catch (error) {
+      this.logger.error(`delivery loop: ${name} failed: ${(error as Error).message}`);
+      return undefined;
     }
   }
 
