@@ -504,4 +504,51 @@ describe('execution: orders.approved -> paper broker -> orders.executed | orders
       ]);
     }
   });
+  it('paper broker rejections, partial fills and lost answers: each leg reported as the broker book says, sent once', async () => {
+    await service.stop();
+    service = startService({
+      PAPER_REJECT_RATE: '0.3',
+      PAPER_PARTIAL_FILL_RATE: '0.5',
+      PAPER_TIMEOUT_RATE: '0.5',
+      PAPER_SEED: String(Math.floor(Math.random() * 1_000_000)),
+    });
+    await service.start(120_000);
+    const portfolio = await aPortfolioOnTheLedger('100000.00', '1000');
+    const approvals = Array.from({ length: 4 }, () =>
+      anApproval(portfolio, [
+        { symbol: 'VTI', side: 'sell', quantity: '10' },
+        { symbol: 'BND', side: 'buy', quantity: '20' },
+      ]),
+    );
+    for (const approval of approvals) await send(ORDERS_APPROVED_TOPIC, portfolio.portfolioId, approval);
+    const events = (await Promise.all(approvals.map((approval) => legsSettled(approval)))).flat();
+    const ids = approvals.flatMap((approval) => approval.payload.orders.map((order) => order.clientOrderId));
+    const book = await db.query<{ client_order_id: string; status: string; filled_quantity: string }>(
+      `SELECT client_order_id, status, filled_quantity::text FROM "${schema}".paper_order WHERE client_order_id = ANY($1)`,
+      [ids],
+    );
+    const byId = new Map(book.rows.map((row) => [row.client_order_id, row]));
+    expect(events.map((event) => event.payload.clientOrderId).sort()).toEqual([...ids].sort());
+    expect([...byId.keys()].sort()).toEqual([...ids].sort());
+    for (const event of events) {
+      const row = byId.get(event.payload.clientOrderId);
+      if (event.type === ORDERS_REJECTED_TOPIC) {
+        const rejected = event.payload as OrdersRejectedPayload;
+        expect([rejected.stage, rejected.code, Number(row?.filled_quantity)]).toEqual([
+          'broker',
+          'broker-rejected',
+          0,
+        ]);
+      } else {
+        const executed = event.payload as OrdersExecutedPayload;
+        expect(Number(executed.filledQuantity)).toBe(Number(row?.filled_quantity));
+        expect(executed.status).toBe(row?.status === 'filled' ? 'filled' : 'partially-filled');
+      }
+    }
+    const log = await paperLog(ids);
+    expect(log.submissions.filter((submission) => submission.outcome === 'duplicate')).toEqual([]);
+    expect(log.submissions.filter((submission) => submission.outcome === 'accepted')).toHaveLength(
+      ids.length,
+    );
+  });
 });
