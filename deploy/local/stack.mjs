@@ -33,6 +33,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const STOP_TIMEOUT_MS = 15_000;
 const READY_TIMEOUT_MS = 120_000;
 const TAIL_LINES = 40;
+/** The api's bootstrap admin key on this machine (override with API_BOOTSTRAP_ADMIN_KEY). */
+const STACK_API_KEY = process.env.API_BOOTSTRAP_ADMIN_KEY || 'local-bootstrap-admin-key-change-me-0123456789';
 const DEFAULT_REPLAY_FILE = 'etf-prices-2008-2016.csv';
 /** Trading days from 2008-01-02 until the demo portfolio below first leaves its band (2008-09-15). */
 const DEMO_DAYS_TO_FIRST_BREACH = 177;
@@ -215,6 +217,8 @@ async function runStack({ fresh, rawLogs }) {
       ...(service.name === 'market-data'
         ? { REPLAY_AUTOSTART_FILE: replayFile, REPLAY_INTERVAL_MS: replayIntervalMs }
         : {}),
+      // Every api route needs a credential: locally, the bootstrap admin key (it mints others).
+      ...(service.name === 'api' ? { API_BOOTSTRAP_ADMIN_KEY: STACK_API_KEY } : {}),
     };
     const main = path.join('dist', service.name, 'services', service.name, 'src', 'main.js');
     // Own process group: a Ctrl-C in the terminal reaches this script only, which then stops each
@@ -416,11 +420,11 @@ function printNextSteps(ports, replayFile, replayIntervalMs) {
     '',
     '  1. Create a 60/40 SPY/TLT portfolio with a ±5 point band and keep its id:',
     '',
-    `     ID=$(curl -sS -X POST ${api}/portfolios -H 'content-type: application/json' -d '${body}' | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).portfolioId'); echo $ID`,
+    `     ID=$(curl -sS -X POST ${api}/portfolios -H 'x-api-key: ${STACK_API_KEY}' -H 'content-type: application/json' -d '${body}' | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).portfolioId'); echo $ID`,
     '',
     "  2. The ledger's snapshot, and what the monitor holds (state version, latest prices, symbols out of band):",
     '',
-    `     curl -sS ${api}/portfolios/$ID`,
+    `     curl -sS ${api}/portfolios/$ID -H 'x-api-key: ${STACK_API_KEY}'`,
     `     curl -sS ${monitor}/portfolios/$ID`,
     '',
     `  3. Replay progress (DELETE stops it; POST {"file":"${DEFAULT_REPLAY_FILE}","intervalMs":100} starts another):`,
