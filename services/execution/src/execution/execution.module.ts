@@ -6,7 +6,7 @@ import { ExecutionConsumers } from './execution.consumers';
 import { ExecutionIntakeService } from './execution-intake.service';
 import { OrderExecutorService } from './order-executor.service';
 import { OrderStoreService } from './order-store';
-import { ProposalsController } from './orders.controller';
+import { ProposalsController } from './proposals.controller';
 
 @Module({
   controllers: [ExecutionConsumers, ProposalsController, KillSwitchController],

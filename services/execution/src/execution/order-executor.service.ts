@@ -15,6 +15,11 @@ import { driveOrder } from './order-driver';
 import { isFinal } from './order-status';
 import { OrderStoreService } from './order-store';
 
+/** Thrown from the heartbeat when the service stops: the proposal is left to the restart. */
+class ExecutorStoppingError extends Error {
+  override readonly name = 'ExecutorStoppingError';
+}
+
 /**
  * Drives approved proposals to the end, one at a time per replica: sells first, each to its final
  * state, then buys, so that the buys' cash check counts the sells' actual proceeds. A replica claims
@@ -58,7 +63,13 @@ export class OrderExecutorService implements OnApplicationBootstrap, OnApplicati
         const proposal = await this.claimNext();
         if (proposal !== null) {
           worked = true;
-          await this.execute(proposal);
+          try {
+            await this.execute(proposal);
+          } catch (error) {
+            if (!(error instanceof ExecutorStoppingError)) throw error;
+            this.logger.log(`${error.message}: left to the next start`);
+            await this.release(proposal.proposalId);
+          }
         }
         failures = 0;
       } catch (error) {
@@ -85,6 +96,7 @@ export class OrderExecutorService implements OnApplicationBootstrap, OnApplicati
 
   /** The oldest open proposal nobody holds (or this instance held before a crash), now leased to us. */
   private async claimNext(): Promise<ExecutionProposal | null> {
+    if (!this.running) return null;
     const now = Date.now();
     for (const [proposalId, until] of this.waitingUntil)
       if (until <= now) this.waitingUntil.delete(proposalId);
@@ -127,7 +139,13 @@ export class OrderExecutorService implements OnApplicationBootstrap, OnApplicati
           pollIntervalMs: this.config.EXECUTION_POLL_INTERVAL_MS,
           now: () => new Date(),
           sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-          heartbeat: () => this.renewLease(proposal.proposalId),
+          heartbeat: () => {
+            // SIGTERM while an order works at the broker: stop following it; the rows say where it
+            // stands, and the next start (or another replica) looks it up.
+            if (!this.running)
+              throw new ExecutorStoppingError(`stopping while ${order.clientOrderId} is working`);
+            return this.renewLease(proposal.proposalId);
+          },
           warn: (message) => this.logger.warn(message),
         });
         if (outcome === 'waiting') {

@@ -16,6 +16,7 @@ import { type ExecutionConfig } from '../config/execution.config';
 import { KillSwitchService } from '../kill-switch/kill-switch.service';
 import { ExecutionOrder, ExecutionProposal, LastPrice, PortfolioSnapshot } from './execution.entities';
 import { type DrivenOrder, type OrderStore } from './order-driver';
+import { brokerSubmissions, finishedOrders, unknownOutcomes } from './execution.metrics';
 import { assertTransition, type OrderStatus } from './order-status';
 import { availableFunds, preTradeCheck, type UnappliedOrder } from './pre-trade';
 
@@ -136,6 +137,7 @@ export class OrderStoreService implements OrderStore {
       'submitAttempts',
       1,
     );
+    brokerSubmissions.inc({ broker: this.brokerName });
   }
 
   async markSubmitted(order: DrivenOrder, brokerOrder: BrokerOrder): Promise<void> {
@@ -156,6 +158,7 @@ export class OrderStoreService implements OrderStore {
       if (row.status === 'unknown') return;
       await this.transition(manager, row, 'unknown', { unknownSince: new Date() });
     });
+    unknownOutcomes.inc({ broker: this.brokerName });
     this.logger.warn(`${order.clientOrderId}: outcome unknown (${reason}); looking it up by client order id`);
   }
 
@@ -216,6 +219,7 @@ export class OrderStoreService implements OrderStore {
         correlationId: proposal.correlationId,
         causationId: proposal.approvalMessageId,
       });
+      finishedOrders.inc({ outcome: status, stage: 'broker', code: 'none', broker: this.brokerName });
       this.logger.log(
         `${row.clientOrderId} ${status}: ${row.side} ${filled.toFixed()}/${plainDecimal(row.quantity)} ${row.symbol} at ${this.brokerName} (${brokerOrder.brokerOrderId})`,
       );
@@ -276,6 +280,7 @@ export class OrderStoreService implements OrderStore {
       correlationId: proposal.correlationId,
       causationId: proposal.approvalMessageId,
     });
+    finishedOrders.inc({ outcome: 'rejected', stage, code, broker: this.brokerName });
     this.logger.warn(`${row.clientOrderId} rejected at ${stage} (${code}): ${reason}`);
   }
 
