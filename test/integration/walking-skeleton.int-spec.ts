@@ -89,10 +89,13 @@ function envFor(service: string, extra: Record<string, string> = {}): Record<str
   };
 }
 
+/** The api's bootstrap admin key of this run: every api route needs a credential. */
+const API_KEY = `walking-skeleton-${randomUUID()}`;
+
 function postJson(url: string, body: unknown): Promise<Response> {
   return fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
     body: JSON.stringify(body),
   });
 }
@@ -144,7 +147,7 @@ beforeAll(async () => {
     'market-data',
     envFor('market-data', { REPLAY_DIR: replayDir, REPLAY_INTERVAL_MS: '0' }),
   );
-  api = new ServiceProcess('api', envFor('api'));
+  api = new ServiceProcess('api', envFor('api', { API_BOOTSTRAP_ADMIN_KEY: API_KEY }));
   monitor = new ServiceProcess('monitor', envFor('monitor'));
   services.push(marketData, api, monitor);
   await Promise.all(services.map((service) => service.start(120_000)));
@@ -248,7 +251,9 @@ describe('walking skeleton: portfolio -> prices -> drift.detected', () => {
     portfolioId = created.portfolioId;
     expect(created.version).toBe(1);
 
-    const fetched = await fetch(`${api.baseUrl}/portfolios/${portfolioId}`);
+    const fetched = await fetch(`${api.baseUrl}/portfolios/${portfolioId}`, {
+      headers: { 'x-api-key': API_KEY },
+    });
     expect(fetched.status).toBe(200);
 
     await waitFor('the monitor to hold the portfolio', async () => {
