@@ -63,6 +63,14 @@ const SERVICES = [
   },
   { name: 'monitor', portVariable: 'MONITOR_HTTP_PORT', defaultPort: 3002, schema: 'monitor', colour: 33 },
   {
+    name: 'optimizer',
+    portVariable: 'OPTIMIZER_HTTP_PORT',
+    defaultPort: 3003,
+    schema: 'optimizer',
+    colour: 34,
+  },
+  { name: 'tax', portVariable: 'TAX_HTTP_PORT', defaultPort: 3004, schema: 'tax', colour: 31 },
+  {
     name: 'execution',
     portVariable: 'EXECUTION_HTTP_PORT',
     defaultPort: 3005,
@@ -216,6 +224,10 @@ async function runStack({ fresh, rawLogs }) {
       DATABASE_URL: infra.DATABASE_URL,
       ...(service.name === 'market-data'
         ? { REPLAY_AUTOSTART_FILE: replayFile, REPLAY_INTERVAL_MS: replayIntervalMs }
+        : {}),
+      // The optimizer reads daily history (objective targets, prices of requests) from market-data.
+      ...(service.name === 'optimizer'
+        ? { MARKET_DATA_URL: process.env.MARKET_DATA_URL ?? `http://127.0.0.1:${ports.get('market-data')}` }
         : {}),
       // Every api route needs a credential: locally, the bootstrap admin key (it mints others).
       ...(service.name === 'api' ? { API_BOOTSTRAP_ADMIN_KEY: STACK_API_KEY } : {}),
