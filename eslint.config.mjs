@@ -79,6 +79,11 @@ export default [
               sourceTag: 'scope:notification',
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'],
             },
+            {
+              sourceTag: 'scope:optimizer',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:optimizer'],
+            },
+            { sourceTag: 'scope:tax', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tax'] },
           ],
         },
       ],
