@@ -339,6 +339,8 @@ describe('execution: orders.approved -> paper broker -> orders.executed | orders
     expect(log.orders).toHaveLength(2);
     expect(log.submissions).toEqual(ids.map((id) => ({ client_order_id: id, outcome: 'accepted' })));
     expect(outcomes(approval.payload.proposalId)).toHaveLength(2);
+    // Absorbed, not failed: neither redelivery was dead-lettered.
+    expect(kafka.messages(topic(DLQ), (message) => message.key === portfolio.portfolioId)).toEqual([]);
   });
 
   it('a poison message goes to the dead-letter topic with its reason; the next approval still executes', async () => {
