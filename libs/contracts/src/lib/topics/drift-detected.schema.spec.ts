@@ -32,8 +32,78 @@ describe('drift.detected payload', () => {
       ],
     };
     expect(issuesOf(driftDetectedPayloadSchema, payload)).toEqual([
-      "triggers.0.kind: Invalid discriminator value. Expected 'absolute-band' | 'relative-band'",
+      "triggers.0.kind: Invalid discriminator value. Expected 'absolute-band' | 'relative-band' | 'sleeve-band' | 'calendar' | 'cash-flow' | 'cash-buffer'",
       'triggers.1.direction: must be "over" or "under"',
+    ]);
+  });
+
+  it('accepts the portfolio-level trigger kinds, a regime and a risk snapshot (optional, added after v1)', () => {
+    const payload: DriftDetectedPayload = {
+      ...aDriftDetected(),
+      triggers: [
+        {
+          kind: 'sleeve-band',
+          sleeve: 'equity',
+          symbols: ['VTI', 'VXUS'],
+          currentWeight: 0.9,
+          targetWeight: 0.8,
+          drift: 0.1,
+          band: { kind: 'absolute', bandBps: 500 },
+          direction: 'over',
+        },
+        {
+          kind: 'calendar',
+          frequency: 'quarterly',
+          day: 1,
+          scheduled: '2024-04-01',
+          lastRebalance: '2024-01-02',
+        },
+        { kind: 'cash-flow', accountId: 'taxable', amount: '-2500.00' },
+        { kind: 'cash-buffer', accountId: 'taxable', cash: '10', required: '300.00' },
+      ],
+      regime: {
+        benchmark: 'SPY',
+        regime: 'high-vol',
+        bandScale: 1.5,
+        cooldownDays: 10,
+        reason: 'high-vol regime: band 500 bps x 1.5 = 750 bps',
+      },
+      risk: { drawdown: 0.08, annualVolatility: 0.14, observations: 40, maxPositionWeight: 0.7 },
+    };
+    expect(issuesOf(driftDetectedPayloadSchema, payload)).toEqual([]);
+    expect(payload.triggers.map((trigger) => trigger.symbol)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('rejects a sleeve trigger naming a symbol without a drift row, and a bad calendar or cash flow', () => {
+    const payload = {
+      ...aDriftDetected(),
+      triggers: [
+        {
+          kind: 'sleeve-band',
+          sleeve: 'equity',
+          symbols: ['VTI', 'QQQ'],
+          currentWeight: 0.9,
+          targetWeight: 0.8,
+          drift: 0.1,
+          band: { kind: 'absolute', bandBps: 500 },
+          direction: 'over',
+        },
+        { kind: 'calendar', frequency: 'weekly', day: 1, scheduled: '2024-04-01', lastRebalance: null },
+        { kind: 'cash-flow', accountId: 'taxable', amount: 2500 },
+      ],
+    };
+    expect(issuesOf(driftDetectedPayloadSchema, payload)).toEqual([
+      expect.stringMatching(/^triggers\.1\.frequency: /),
+      expect.stringMatching(/^triggers\.2\.amount: /),
+    ]);
+    const sleeveOnly = { ...payload, triggers: [payload.triggers[0]] };
+    expect(issuesOf(driftDetectedPayloadSchema, sleeveOnly)).toEqual([
+      'triggers.0.symbols.1: "QQQ" has no row in the drift table',
     ]);
   });
 

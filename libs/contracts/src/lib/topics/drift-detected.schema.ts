@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { currencyCode } from '../currency';
-import { nonNegativeDecimalString, positiveDecimalString } from '../decimal-string';
+import { decimalString, nonNegativeDecimalString, positiveDecimalString } from '../decimal-string';
 import { reportDuplicates } from '../duplicates';
-import { isoDateTimeString, nonEmptyString, tickerSymbol, uuidString } from '../primitives';
+import { isoDateString, isoDateTimeString, nonEmptyString, tickerSymbol, uuidString } from '../primitives';
 
 /** Emitted by monitor when a portfolio leaves its drift bands; starts a rebalancing run. */
 export const DRIFT_DETECTED_TOPIC = 'drift.detected';
@@ -44,11 +44,93 @@ export const relativeBandTriggerSchema = z.object({
   direction,
 });
 
+/*
+ * The kinds below concern the whole portfolio or a group of symbols rather than one symbol. They
+ * carry `symbol` and `direction` only as optional fields (always absent for calendar, cash-flow and
+ * cash-buffer; `direction` set for a sleeve) so that consumers written against the two band kinds,
+ * which read `trigger.symbol`, keep compiling and read `undefined` for them.
+ */
+
+/** A sleeve's weight (the sum of its symbols') is outside the sleeve's own band (`policy.bands.sleeves`). */
+export const sleeveBandTriggerSchema = z.object({
+  kind: z.literal('sleeve-band'),
+  sleeve: nonEmptyString,
+  symbols: z.array(tickerSymbol).min(1),
+  currentWeight: weight,
+  targetWeight: weight,
+  /** currentWeight - targetWeight. */
+  drift: z.number().min(-1).max(1),
+  /** Which band was exceeded: absolute (a weight) or relative (a fraction of the target), in bps. */
+  band: z.object({ kind: z.enum(['absolute', 'relative']), bandBps }),
+  direction,
+  symbol: tickerSymbol.optional(),
+});
+
+/** A scheduled rebalance date (`policy.calendar`) has come since the last rebalance. */
+export const calendarTriggerSchema = z.object({
+  kind: z.literal('calendar'),
+  frequency: z.enum(['monthly', 'quarterly', 'annually']),
+  day: z.int().min(1).max(31),
+  /** The latest scheduled date on or before the as-of date. */
+  scheduled: isoDateString,
+  lastRebalance: isoDateString.nullable(),
+  symbol: tickerSymbol.optional(),
+  direction: direction.optional(),
+});
+
+/** A deposit (positive amount) or withdrawal (negative) is pending in an account (`policy.cashFlow`). */
+export const cashFlowTriggerSchema = z.object({
+  kind: z.literal('cash-flow'),
+  accountId: nonEmptyString,
+  /** Signed decimal string, in the base currency. */
+  amount: decimalString,
+  symbol: tickerSymbol.optional(),
+  direction: direction.optional(),
+});
+
+/** An account holds less cash than its buffer (`policy.cashBuffer` of its value). */
+export const cashBufferTriggerSchema = z.object({
+  kind: z.literal('cash-buffer'),
+  accountId: nonEmptyString,
+  cash: nonNegativeDecimalString,
+  required: nonNegativeDecimalString,
+  symbol: tickerSymbol.optional(),
+  direction: direction.optional(),
+});
+
 /** Why the run started; a union on `kind` so that new kinds of trigger are additive. */
 export const driftTriggerSchema = z.discriminatedUnion('kind', [
   absoluteBandTriggerSchema,
   relativeBandTriggerSchema,
+  sleeveBandTriggerSchema,
+  calendarTriggerSchema,
+  cashFlowTriggerSchema,
+  cashBufferTriggerSchema,
 ]);
+
+/** The market regime of the policy's benchmark and the band scaling it caused (adaptive bands). */
+export const driftRegimeSchema = z.object({
+  benchmark: tickerSymbol,
+  /** Null until the benchmark has enough daily closes for the classifier's window. */
+  regime: z.enum(['low-vol', 'moderate', 'high-vol', 'crisis']).nullable(),
+  /** Effective band / policy band (1 when unchanged). */
+  bandScale: z.number().positive(),
+  /** Effective cooldown after the regime's multiplier. */
+  cooldownDays: z.int().min(0),
+  reason: z.string().min(1),
+});
+
+/** Risk statistics of the portfolio's daily value series, as the monitor keeps it. */
+export const driftRiskSnapshotSchema = z.object({
+  /** Current drawdown from the running peak, as a positive fraction (0.12 = 12% below the peak). */
+  drawdown: z.number().min(0).max(1),
+  /** Annualised volatility of daily returns; null with too few returns. */
+  annualVolatility: z.number().min(0).nullable(),
+  /** Daily returns the statistics are computed from. */
+  observations: z.int().min(0),
+  /** The largest current weight of one holding. */
+  maxPositionWeight: weight,
+});
 
 /** One row of the drift table, for a symbol that is held or targeted (a held, untargeted symbol has target 0). */
 export const driftRowSchema = z.object({
@@ -95,6 +177,10 @@ export const driftDetectedPayloadSchema = z
      */
     portfolioDrift: weight,
     pricesUsed: z.array(priceUsedSchema),
+    /** Optional (added after v1): the regime behind adaptive bands, when the policy asks for them. */
+    regime: driftRegimeSchema.optional(),
+    /** Optional (added after v1): the risk snapshot the monitor computed with the drift. */
+    risk: driftRiskSnapshotSchema.optional(),
   })
   .superRefine((payload, context) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -148,20 +234,37 @@ export const driftDetectedPayloadSchema = z
 
     const symbols = new Set(payload.drift.map((row) => row.symbol));
     payload.triggers.forEach((trigger, index) => {
-      if (!symbols.has(trigger.symbol)) {
+      if (trigger.symbol !== undefined && !symbols.has(trigger.symbol)) {
         issue(['triggers', index, 'symbol'], `"${trigger.symbol}" has no row in the drift table`);
+      }
+      if (trigger.kind === 'sleeve-band') {
+        trigger.symbols.forEach((symbol, position) => {
+          if (!symbols.has(symbol)) {
+            issue(['triggers', index, 'symbols', position], `"${symbol}" has no row in the drift table`);
+          }
+        });
       }
     });
   });
 
 export type AbsoluteBandTrigger = z.infer<typeof absoluteBandTriggerSchema>;
 export type RelativeBandTrigger = z.infer<typeof relativeBandTriggerSchema>;
+export type SleeveBandTrigger = z.infer<typeof sleeveBandTriggerSchema>;
+export type CalendarTrigger = z.infer<typeof calendarTriggerSchema>;
+export type CashFlowTrigger = z.infer<typeof cashFlowTriggerSchema>;
+export type CashBufferTrigger = z.infer<typeof cashBufferTriggerSchema>;
+export type DriftRegime = z.infer<typeof driftRegimeSchema>;
+export type DriftRiskSnapshot = z.infer<typeof driftRiskSnapshotSchema>;
 export type DriftTrigger = z.infer<typeof driftTriggerSchema>;
 export type DriftTriggerKind = DriftTrigger['kind'];
 /** Every trigger kind, for exhaustive handling and tests. */
 export const DRIFT_TRIGGER_KINDS = [
   'absolute-band',
   'relative-band',
+  'sleeve-band',
+  'calendar',
+  'cash-flow',
+  'cash-buffer',
 ] as const satisfies readonly DriftTriggerKind[];
 export type DriftRow = z.infer<typeof driftRowSchema>;
 export type PriceUsed = z.infer<typeof priceUsedSchema>;
