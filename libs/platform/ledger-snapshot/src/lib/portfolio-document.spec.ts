@@ -100,6 +100,8 @@ describe('portfolioDocumentFromState', () => {
         taxRates: { shortTerm: 0.32, longTerm: 0.15, state: 0.05 },
         targets: { objective: 'min-volatility', lookbackDays: 252 },
         approval: { thresholdValue: '10000' },
+        adaptiveBands: { benchmark: 'SPY' },
+        riskLimits: { maxDrawdown: 0.2 },
       },
       sleeves: { equity: ['VTI', 'VXUS'], bonds: ['BND'] },
       lastRebalance: '2024-01-02',
@@ -124,6 +126,8 @@ describe('portfolioDocumentFromState', () => {
     expect(servicePolicyOf(state)).toEqual({
       targets: { objective: 'min-volatility', lookbackDays: 252 },
       approval: { thresholdValue: '10000' },
+      adaptiveBands: { benchmark: 'SPY' },
+      riskLimits: { maxDrawdown: 0.2 },
     });
   });
 

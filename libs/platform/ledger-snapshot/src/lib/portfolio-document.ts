@@ -5,9 +5,12 @@ import { type PortfolioStatePayload } from '@ballast/contracts';
  * portfolio file's parser rejects unknown policy fields (a typo must not be ignored), so they are
  * taken out here and read by the service that owns them.
  *  - `targets`: how the optimizer derives target weights (a fixed model or an objective);
- *  - `approval`: the thresholds the tax service uses to decide whether a person must approve.
+ *  - `approval`: the thresholds the tax service uses to decide whether a person must approve;
+ *  - `adaptiveBands`: the monitor's regime-adaptive bands (`{ benchmark, thresholds?, multipliers?,
+ *    minBandBps?, maxBandBps? }`, as the backtester's);
+ *  - `riskLimits`: the monitor's risk limits (`{ maxDrawdown?, annualVolatility?, maxPositionWeight? }`).
  */
-export const SERVICE_POLICY_FIELDS = ['targets', 'approval'] as const;
+export const SERVICE_POLICY_FIELDS = ['targets', 'approval', 'adaptiveBands', 'riskLimits'] as const;
 export type ServicePolicyField = (typeof SERVICE_POLICY_FIELDS)[number];
 
 /**
