@@ -3,6 +3,7 @@ import {
   type PortfolioAccount,
   type PortfolioFile,
   type PriceQuote,
+  type TargetWeight,
   type TaxLot,
   type WidePrices,
   parsePortfolioFile,
@@ -16,7 +17,14 @@ import {
   latestScheduledDate,
   planRebalance,
 } from '@ballast/domain-planner';
-import { type TaxPolicy, lotMethodOf, parseTaxPolicy, sellFromLots } from '@ballast/domain-tax';
+import {
+  type HouseholdTransaction,
+  type TaxPolicy,
+  findHarvestCandidates,
+  lotMethodOf,
+  parseTaxPolicy,
+  sellFromLots,
+} from '@ballast/domain-tax';
 import { type CorporateActions, type Dividend, type Split } from './corporate-actions';
 import { BacktestConfigError } from './errors';
 import { type PolicyMetrics, policyMetrics } from './metrics';
@@ -64,6 +72,12 @@ export interface BacktestPolicy {
   readonly targets?: OptimizedTargets;
   /** Bands and cooldown scaled by the market regime of a benchmark column. */
   readonly adaptiveBands?: AdaptiveBands;
+  /**
+   * Tax-loss harvesting in taxable accounts with the tax engine (`findHarvestCandidates`): on each
+   * check day, lots whose loss clears the policy's thresholds are sold and the proceeds buy the
+   * policy's substitute (`policy.substitutes`), which then stands in for the sold symbol's target.
+   */
+  readonly harvest?: { readonly every?: 'daily' | 'weekly' | 'monthly' };
 }
 
 export interface BacktestInput {
@@ -104,6 +118,8 @@ export interface RebalanceEvent {
   readonly costs: number;
   /** Orders filled for less than planned because the cash was not there at the fill price. */
   readonly partialFills: number;
+  /** Harvest events: the losses realized by the harvest sales, money (positive). */
+  readonly harvestedLoss?: number;
 }
 
 export interface PolicyResult {
@@ -236,10 +252,30 @@ export function runBacktest(
     }
   });
   const base = templates[0] as PortfolioFile;
+  // Harvesting policies may buy their substitutes: those need prices over the whole range too.
+  const substitutes = input.policies.flatMap((policy, index) => {
+    if (policy.harvest === undefined) return [];
+    const every = policy.harvest.every ?? 'weekly';
+    if (!['daily', 'weekly', 'monthly'].includes(every)) {
+      throw new BacktestConfigError(
+        `policies[${index}] (${policy.name}).harvest.every`,
+        `expected daily, weekly or monthly, got ${JSON.stringify(every)}`,
+      );
+    }
+    const listed = [...(taxPolicies[index] as TaxPolicy).substitutes.values()].flat();
+    if (listed.length === 0) {
+      throw new BacktestConfigError(
+        `policies[${index}] (${policy.name}).harvest`,
+        'harvesting needs substitutes to buy: set policy.substitutes (for example { SPY: [IVV] })',
+      );
+    }
+    return listed;
+  });
   const symbols = [
     ...new Set([
       ...base.targets.map((target) => target.symbol),
       ...base.accounts.flatMap((account) => account.lots.map((lot) => lot.symbol)),
+      ...substitutes,
     ]),
   ].sort();
   const unknown = symbols.filter((symbol) => !input.prices.symbols.includes(symbol));
@@ -356,6 +392,7 @@ export function runBacktest(
       taxPayment: input.taxPayment ?? 'cash',
       actions: actionsByDay,
       reinvestDividends: (input.dividends ?? 'reinvest') === 'reinvest',
+      harvestEvery: policy.harvest === undefined ? undefined : (policy.harvest.every ?? 'weekly'),
       targetSource: policy.targets,
       adaptiveBands: policy.adaptiveBands,
       benchmarkClose:
@@ -395,6 +432,7 @@ interface SimulationInput {
     { readonly splits: readonly Split[]; readonly dividends: readonly Dividend[] }
   >;
   readonly reinvestDividends: boolean;
+  readonly harvestEvery: 'daily' | 'weekly' | 'monthly' | undefined;
   readonly targetSource: OptimizedTargets | undefined;
   readonly adaptiveBands: AdaptiveBands | undefined;
   readonly benchmarkClose: Float64Array | undefined;
@@ -422,6 +460,7 @@ function simulate(input: SimulationInput): PolicyResult {
     taxPolicy: input.taxPolicy,
     taxBook,
     nextLotId: () => `bought-${(lotCount += 1)}`,
+    trades: [],
   };
   let taxPaid = new Decimal(0);
   const paidOn = new Map<number, string>();
@@ -429,7 +468,11 @@ function simulate(input: SimulationInput): PolicyResult {
   let taxToRaise: { account: string; amount: Decimal } | undefined;
   let targets = symbols.map((symbol) => template.targets.find((t) => t.symbol === symbol)?.weight ?? 0);
   let planTargets = template.targets;
-  const targetHistory: { from: number; targets: readonly number[] }[] = [{ from: 0, targets }];
+  // The targets in force each day (optimizer re-estimates, harvest stand-ins), for the metrics.
+  const targetsByDay: (readonly number[])[] = [];
+  const standIn = new Map<string, string>();
+  const priced = new Set(symbols);
+  let pendingHarvest: { orders: HarvestOrder[]; decidedOn: string } | undefined;
   const universe = template.targets.map((target) => target.symbol);
   const estimator =
     input.targetSource === undefined
@@ -481,6 +524,21 @@ function simulate(input: SimulationInput): PolicyResult {
         );
       }
     }
+    if (pendingHarvest !== undefined) {
+      const { orders, decidedOn } = pendingHarvest;
+      events.push(
+        executeHarvest(
+          books,
+          orders,
+          decidedOn,
+          row.date,
+          (s) => price(close, symbols, s, t),
+          trading,
+          standIn,
+        ),
+      );
+      pendingHarvest = undefined;
+    }
     if (pending !== undefined) {
       events.push(execute(books, pending, row.date, (s) => price(close, symbols, s, t), trading));
       pending = undefined;
@@ -526,7 +584,6 @@ function simulate(input: SimulationInput): PolicyResult {
     if (estimated !== undefined) {
       targets = symbols.map((symbol) => estimated[symbol] ?? 0);
       planTargets = universe.map((symbol) => ({ symbol, weight: estimated[symbol] ?? 0 }));
-      targetHistory.push({ from: t, targets });
     }
     let dayPolicy = policy;
     if (bandAdapter !== undefined) {
@@ -538,6 +595,42 @@ function simulate(input: SimulationInput): PolicyResult {
     }
 
     let snapshot = valueAt(books, symbols, close, t);
+    // Harvest: the tax engine's candidates at today's close. A day that harvests makes no other
+    // decision (the planner would not see the swap), and a day with a cash flow does not harvest.
+    let harvestedToday = false;
+    if (
+      input.harvestEvery !== undefined &&
+      flow === undefined &&
+      (input.fill === 'same-close' || t + 1 < days) &&
+      isCheckDay(input.harvestEvery, rows[t - 1]?.date, row.date)
+    ) {
+      const orders = planHarvest(books, trading, row, rows[0]?.date ?? row.date, [], priced);
+      if (orders.length > 0) {
+        harvestedToday = true;
+        if (input.fill === 'same-close') {
+          events.push(
+            executeHarvest(
+              books,
+              orders,
+              row.date,
+              row.date,
+              (s) => price(close, symbols, s, t),
+              trading,
+              standIn,
+            ),
+          );
+          snapshot = valueAt(books, symbols, close, t);
+        } else {
+          pendingHarvest = { orders, decidedOn: row.date };
+        }
+      }
+    }
+    const positionsNow = snapshot.positions;
+    const dayPlanTargets = withStandIns(planTargets, standIn, (s) => positionsNow[symbols.indexOf(s)] ?? 0);
+    const dayTargets =
+      standIn.size === 0
+        ? targets
+        : symbols.map((s) => dayPlanTargets.find((target) => target.symbol === s)?.weight ?? 0);
     const quotesOfDay = () =>
       new Map<string, PriceQuote>(
         symbols.map((symbol) => [
@@ -593,11 +686,13 @@ function simulate(input: SimulationInput): PolicyResult {
       }
     }
     const decide =
-      flow !== undefined || mayFire(snapshot, books, symbols, targets, dayPolicy, row.date, lastRebalance);
+      !harvestedToday &&
+      (flow !== undefined ||
+        mayFire(snapshot, books, symbols, dayTargets, dayPolicy, row.date, lastRebalance));
     if (decide) {
       const portfolio: PortfolioFile = {
         ...template,
-        targets: planTargets,
+        targets: dayPlanTargets,
         accounts: books.map((book) => accountOf(book)),
         policy: {
           ...dayPolicy,
@@ -631,13 +726,14 @@ function simulate(input: SimulationInput): PolicyResult {
       snapshot = valueAt(books, symbols, close, t);
     }
     value[t] = snapshot.total;
+    targetsByDay[t] = dayTargets;
     let sumAbs = Math.abs(
-      snapshot.cash / snapshot.total - Math.max(0, 1 - targets.reduce((a, b) => a + b, 0)),
+      snapshot.cash / snapshot.total - Math.max(0, 1 - dayTargets.reduce((a, b) => a + b, 0)),
     );
     symbols.forEach((_, j) => {
       const w = (snapshot.positions[j] ?? 0) / snapshot.total;
       (weights[j] as Float64Array)[t] = w;
-      sumAbs += Math.abs(w - (targets[j] ?? 0));
+      sumAbs += Math.abs(w - (dayTargets[j] ?? 0));
     });
     drift[t] = sumAbs / 2;
     input.tick();
@@ -653,7 +749,7 @@ function simulate(input: SimulationInput): PolicyResult {
       flows: flowValue,
       drift,
       weights,
-      targetsAt: (t) => targetsOn(targetHistory, t),
+      targetsAt: (t) => targetsByDay[t] ?? targets,
       close,
       events,
       policy,
@@ -740,21 +836,29 @@ function payDividend(
       boughtOn: date,
       quantity: quantity.toFixed(),
     });
+    options.trading.trades.push({
+      account: book.id,
+      symbol: dividend.symbol,
+      side: 'buy',
+      quantity: quantity.toFixed(),
+      price: fillPrice.toFixed(),
+      date,
+    });
   }
   return paid;
 }
 
-/** The targets in force on day t: the last change on or before it. */
-function targetsOn(
-  history: readonly { from: number; targets: readonly number[] }[],
-  t: number,
-): readonly number[] {
-  let found = history[0]?.targets ?? [];
-  for (const entry of history) {
-    if (entry.from > t) break;
-    found = entry.targets;
-  }
-  return found;
+/** Whether `date` is a harvest check day: every day, the first trading day of a week or of a month. */
+function isCheckDay(
+  every: 'daily' | 'weekly' | 'monthly',
+  previous: string | undefined,
+  date: string,
+): boolean {
+  if (previous === undefined || every === 'daily') return true;
+  if (every === 'monthly') return previous.slice(0, 7) !== date.slice(0, 7);
+  // Weeks counted from a Monday (1970-01-05): days since the epoch + 3, over 7.
+  const week = (day: string) => Math.floor((Date.parse(`${day}T00:00:00Z`) / 86_400_000 + 3) / 7);
+  return week(previous) !== week(date);
 }
 
 /**
@@ -949,6 +1053,8 @@ interface TradingContext {
   readonly taxPolicy: TaxPolicy;
   readonly taxBook: TaxBook;
   readonly nextLotId: () => string;
+  /** Every fill, in any account: the harvester's view of recent purchases (wash sales). */
+  readonly trades: HouseholdTransaction[];
 }
 
 /**
@@ -993,6 +1099,14 @@ function execute(
         method: lotMethodOf(trading.taxPolicy, book.id),
       });
       taxBook.recordSale(book.id, leg.symbol, date, sale.sales);
+      trading.trades.push({
+        account: book.id,
+        symbol: leg.symbol,
+        side: 'sell',
+        quantity: quantity.toFixed(),
+        price: fillPrice.toFixed(),
+        date,
+      });
       holding.lots = sale.remaining.map(fromTaxLot);
       if (holding.lots.length === 0) book.holdings.delete(leg.symbol);
       book.cash = book.cash.plus(gross).minus(cost);
@@ -1025,6 +1139,14 @@ function execute(
         boughtOn: date,
         quantity: quantity.toFixed(),
       });
+      trading.trades.push({
+        account: book.id,
+        symbol: leg.symbol,
+        side: 'buy',
+        quantity: quantity.toFixed(),
+        price: fillPrice.toFixed(),
+        date,
+      });
       traded = traded.plus(gross);
       costs = costs.plus(cost);
     }
@@ -1051,6 +1173,229 @@ function accountValue(book: AccountBook, priceOf: (symbol: string) => number): D
     for (const lot of holding.lots) value = value.plus(lot.quantity.times(String(priceOf(symbol))));
   }
   return value;
+}
+
+/** A harvest decided at a close: sell these loss lots of a symbol in one account, buy the substitute. */
+interface HarvestOrder {
+  readonly account: string;
+  readonly symbol: string;
+  readonly lots: readonly { readonly lotId: string; readonly quantity: string }[];
+  readonly substitute: string;
+}
+
+/**
+ * The harvest the tax engine finds worth making at day t's close (`findHarvestCandidates`: the
+ * policy's loss thresholds net of costs, wash-sale windows across every account, including buys
+ * already decided), grouped into one sale per account and symbol.
+ */
+function planHarvest(
+  books: readonly AccountBook[],
+  trading: TradingContext,
+  row: WidePrices['rows'][number],
+  firstDate: string,
+  pendingBuys: readonly { account: string; symbol: string; quantity: string }[],
+  priced: ReadonlySet<string>,
+): HarvestOrder[] {
+  // identifyLots names a lot `<account>#<index>`: keep the index -> simulated lot map to come back.
+  const refs = new Map<string, string>();
+  const accounts = books.map((book) => ({
+    id: book.id,
+    type: book.type,
+    lots: [...book.holdings].flatMap(([symbol, holding]) =>
+      holding.lots.map((lot) => ({
+        symbol,
+        quantity: lot.quantity.toFixed(),
+        costBasis: lot.costBasis.toFixed(),
+        acquired: lot.acquired,
+        lotId: lot.lotId,
+      })),
+    ),
+  }));
+  accounts.forEach((account) =>
+    account.lots.forEach((lot, index) => refs.set(`${account.id}#${index}`, lot.lotId)),
+  );
+  const windowStart = shiftDays(row.date, -31);
+  const report = findHarvestCandidates({
+    accounts: accounts.map((account) => ({
+      id: account.id,
+      type: account.type,
+      lots: account.lots.map(({ lotId: _id, ...lot }) => lot),
+    })),
+    prices: row.prices,
+    transactions: trading.trades.filter((trade) => trade.date >= windowStart),
+    policy: trading.taxPolicy,
+    asOf: row.date,
+    costs: trading.policy.costs,
+    restrictions: trading.policy.restrictions,
+    plannedBuys: pendingBuys,
+    wholeShares: trading.policy.wholeShares,
+    historyFrom: firstDate,
+  });
+  const orders = new Map<
+    string,
+    { account: string; symbol: string; substitute: string; lots: { lotId: string; quantity: string }[] }
+  >();
+  for (const candidate of report.candidates) {
+    if (!priced.has(candidate.substitute.symbol)) continue;
+    const lotId = refs.get(candidate.lotId);
+    if (lotId === undefined) continue;
+    const key = `${candidate.accountId}\u0000${candidate.symbol}`;
+    const order = orders.get(key) ?? {
+      account: candidate.accountId,
+      symbol: candidate.symbol,
+      substitute: candidate.substitute.symbol,
+      lots: [],
+    };
+    order.lots.push({ lotId, quantity: candidate.quantity });
+    orders.set(key, order);
+  }
+  return [...orders.values()];
+}
+
+/**
+ * Fills harvest orders at the day's closes: the loss lots sold by specific identification, the net
+ * proceeds buying the substitute in the same account; the substitute then stands in for the sold
+ * symbol's target (`standIn`).
+ */
+function executeHarvest(
+  books: AccountBook[],
+  orders: readonly HarvestOrder[],
+  decidedOn: string,
+  date: string,
+  priceOf: (symbol: string) => number,
+  trading: TradingContext,
+  standIn: Map<string, string>,
+): RebalanceEvent {
+  const { policy, taxBook } = trading;
+  const costRate = new Decimal(String(policy.costs.spreadBps)).dividedBy(10_000);
+  const commission = new Decimal(policy.costs.commission);
+  let traded = new Decimal(0);
+  let costs = new Decimal(0);
+  let harvested = new Decimal(0);
+  let filled = 0;
+  for (const order of orders) {
+    const book = books.find((b) => b.id === order.account) as AccountBook;
+    const holding = book.holdings.get(order.symbol);
+    // A lot sold or split since the decision is skipped, not guessed.
+    const lots = order.lots.filter((wanted) =>
+      holding?.lots.some((lot) => lot.lotId === wanted.lotId && lot.quantity.gte(wanted.quantity)),
+    );
+    if (holding === undefined || lots.length === 0) continue;
+    const quantity = lots.reduce((sum, lot) => sum.plus(lot.quantity), new Decimal(0));
+    const fillPrice = new Decimal(String(priceOf(order.symbol)));
+    const gross = quantity.times(fillPrice);
+    const cost = gross.times(costRate).plus(commission);
+    const sale = sellFromLots({
+      lots: holding.lots.map(toTaxLot),
+      quantity: quantity.toFixed(),
+      price: gross.minus(cost).dividedBy(quantity).toFixed(),
+      soldOn: date,
+      method: 'specific',
+      specificLots: lots,
+    });
+    taxBook.recordSale(book.id, order.symbol, date, sale.sales);
+    trading.trades.push({
+      account: book.id,
+      symbol: order.symbol,
+      side: 'sell',
+      quantity: quantity.toFixed(),
+      price: fillPrice.toFixed(),
+      date,
+    });
+    harvested = harvested.plus(
+      sale.sales.reduce(
+        (sum, lot) => (new Decimal(lot.gain).isNegative() ? sum.minus(lot.gain) : sum),
+        new Decimal(0),
+      ),
+    );
+    holding.lots = sale.remaining.map(fromTaxLot);
+    if (holding.lots.length === 0) book.holdings.delete(order.symbol);
+    book.cash = book.cash.plus(gross).minus(cost);
+    traded = traded.plus(gross);
+    costs = costs.plus(cost);
+    filled += 1;
+
+    const buyPrice = new Decimal(String(priceOf(order.substitute)));
+    const available = gross.minus(cost).minus(commission);
+    const raw = available.dividedBy(buyPrice.times(costRate.plus(1)));
+    const bought = policy.wholeShares ? raw.floor() : raw.toDecimalPlaces(6, Decimal.ROUND_DOWN);
+    if (bought.gt(0)) {
+      const buyGross = bought.times(buyPrice);
+      const buyCost = buyGross.times(costRate).plus(commission);
+      book.cash = book.cash.minus(buyGross).minus(buyCost);
+      const target = book.holdings.get(order.substitute) ?? { lots: [] };
+      const lotId = trading.nextLotId();
+      target.lots.push({ lotId, quantity: bought, costBasis: buyGross.plus(buyCost), acquired: date });
+      book.holdings.set(order.substitute, target);
+      taxBook.recordPurchase({
+        purchaseId: lotId,
+        accountId: book.id,
+        accountType: book.type,
+        symbol: order.substitute,
+        boughtOn: date,
+        quantity: bought.toFixed(),
+      });
+      trading.trades.push({
+        account: book.id,
+        symbol: order.substitute,
+        side: 'buy',
+        quantity: bought.toFixed(),
+        price: buyPrice.toFixed(),
+        date,
+      });
+      traded = traded.plus(buyGross);
+      costs = costs.plus(buyCost);
+      filled += 1;
+      standIn.set(order.substitute, standIn.get(order.symbol) ?? order.symbol);
+    }
+  }
+  taxBook.settleWashSales(
+    date,
+    (accountId, symbol) => books.find((b) => b.id === accountId)?.holdings.get(symbol)?.lots,
+  );
+  return {
+    date: decidedOn,
+    filledOn: date,
+    triggers: ['harvest'],
+    orders: filled,
+    traded: traded.toNumber(),
+    costs: costs.toNumber(),
+    partialFills: 0,
+    harvestedLoss: harvested.toNumber(),
+  };
+}
+
+/**
+ * Targets with stand-ins: a symbol's target weight shared between it and the substitutes standing in
+ * for it, in proportion to what the household holds of each (all to the symbol when it holds none),
+ * so that a harvest swap is not undone by the next rebalance.
+ */
+function withStandIns(
+  targets: readonly TargetWeight[],
+  standIn: ReadonlyMap<string, string>,
+  valueOf: (symbol: string) => number,
+): TargetWeight[] {
+  if (standIn.size === 0) return [...targets];
+  const result: TargetWeight[] = [];
+  for (const target of targets) {
+    const group = [
+      target.symbol,
+      ...[...standIn].filter(([, original]) => original === target.symbol).map(([s]) => s),
+    ];
+    const values = group.map(valueOf);
+    const total = values.reduce((a, b) => a + b, 0);
+    group.forEach((symbol, k) =>
+      result.push({
+        symbol,
+        weight: total > 0 ? (target.weight * (values[k] ?? 0)) / total : k === 0 ? target.weight : 0,
+      }),
+    );
+  }
+  return result.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+}
+
+function shiftDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 function triggerNames(triggers: readonly Trigger[]): string[] {

@@ -49,6 +49,8 @@ export interface PolicyMetrics {
   readonly washSales: number;
   /** Dividends received in all accounts, money (0 for prices-only data). */
   readonly dividends: number;
+  /** Losses realized by tax-loss harvesting sales, money (positive). */
+  readonly harvestedLoss: number;
 }
 
 export interface MetricsInput {
@@ -61,7 +63,12 @@ export interface MetricsInput {
   /** The target weights in force on day t (per symbol, in `close` order): they change with optimizer-driven targets. */
   readonly targetsAt: (t: number) => readonly number[];
   readonly close: readonly Float64Array[];
-  readonly events: readonly { readonly orders: number; readonly traded: number; readonly costs: number }[];
+  readonly events: readonly {
+    readonly orders: number;
+    readonly traded: number;
+    readonly costs: number;
+    readonly harvestedLoss?: number;
+  }[];
   readonly policy: PortfolioFile['policy'];
   readonly taxes: { readonly paid: number; readonly afterTaxValue: number; readonly washSales: number };
   readonly dividends: number;
@@ -111,6 +118,7 @@ export function policyMetrics(input: MetricsInput): PolicyMetrics {
     afterTaxValue: input.taxes.afterTaxValue,
     washSales: input.taxes.washSales,
     dividends: input.dividends,
+    harvestedLoss: input.events.reduce((sum, event) => sum + (event.harvestedLoss ?? 0), 0),
   };
 }
 
