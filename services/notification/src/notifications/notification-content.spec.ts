@@ -1,4 +1,5 @@
 import {
+  type DriftTrigger,
   driftDetectedPayloadSchema,
   ordersExecutedPayloadSchema,
   ordersProposedPayloadSchema,
@@ -18,6 +19,7 @@ import {
 } from '../testing/events.builder';
 import {
   approvalRequiredContent,
+  describeTrigger,
   driftContent,
   orderExecutedContent,
   orderRejectedContent,
@@ -46,6 +48,28 @@ describe('notification content', () => {
     expect(content.text).toContain('VTI is 8.0 points over its target (band 5.0 points)');
     expect(content.text).toContain('Total value 36952.00 USD');
     expect(content.facts).toMatchObject({ portfolioId: PORTFOLIO_ID, stateVersion: 1 });
+  });
+
+  it('drift from other triggers: each described, and a kind not known here still reported by name', () => {
+    const calendar = {
+      kind: 'calendar',
+      frequency: 'quarterly',
+      day: 1,
+      scheduled: '2024-04-01',
+      lastRebalance: null,
+    } as unknown as DriftTrigger;
+    const future = { kind: 'tracking-band', symbol: 'VTI' } as unknown as DriftTrigger;
+    const content = driftContent(aDriftDetected({ triggers: [calendar, future] }), portfolio);
+    expect(content.title).toBe('Rebalance triggered for Retirement: calendar, VTI');
+    expect(content.text).toContain('the quarterly rebalance scheduled for 2024-04-01 is due (last never)');
+    expect(content.text).toContain('trigger tracking-band (VTI)');
+    expect(
+      describeTrigger({
+        kind: 'cash-flow',
+        accountId: 'acct-1',
+        amount: '5000.00',
+      } as unknown as DriftTrigger),
+    ).toBe('a cash flow of 5000.00 is pending in account acct-1');
   });
 
   it('approval required: says how many approvers, lists every order, the tax and the expiry', () => {

@@ -1,6 +1,7 @@
 import {
   DRIFT_DETECTED_TOPIC,
   type DriftDetectedPayload,
+  type DriftTrigger,
   ORDERS_EXECUTED_TOPIC,
   ORDERS_PROPOSED_TOPIC,
   ORDERS_REJECTED_TOPIC,
@@ -36,15 +37,50 @@ export interface PortfolioRef {
 const percent = (fraction: number, digits = 1): string => `${(fraction * 100).toFixed(digits)}%`;
 const points = (fraction: number): string => `${(fraction * 100).toFixed(1)} points`;
 
+/**
+ * One line per trigger. Read loosely typed: trigger kinds are added to the contract over time (a union
+ * on `kind`), and a kind this service does not know yet is still reported, by its name.
+ */
+export function describeTrigger(trigger: DriftTrigger): string {
+  const t = trigger as unknown as Record<string, unknown>;
+  const text = (key: string): string => {
+    const value = t[key];
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+  };
+  const number = (key: string): number => Number(t[key] ?? 0);
+  switch (t['kind']) {
+    case 'absolute-band':
+      return `${text('symbol')} is ${points(Math.abs(number('drift')))} ${text('direction')} its target (band ${points(number('bandBps') / 10_000)})`;
+    case 'relative-band':
+      return `${text('symbol')} is ${percent(Math.abs(number('relativeDrift')))} ${text('direction')} its target relative to it (band ${percent(number('bandBps') / 10_000)})`;
+    case 'sleeve-band':
+      return `sleeve ${text('sleeve')} is ${points(Math.abs(number('drift')))} ${text('direction')} its target`;
+    case 'calendar':
+      return `the ${text('frequency')} rebalance scheduled for ${text('scheduled')} is due (last ${t['lastRebalance'] === null ? 'never' : text('lastRebalance')})`;
+    case 'cash-flow':
+      return `a cash flow of ${text('amount')} is pending in account ${text('accountId')}`;
+    case 'cash-buffer':
+      return `account ${text('accountId')} holds ${text('cash')} in cash, below its buffer of ${text('required')}`;
+    default:
+      return `trigger ${text('kind')}${t['symbol'] === undefined ? '' : ` (${text('symbol')})`}`;
+  }
+}
+
+/** What a trigger is about, for a title: its symbol, else its sleeve or account, else its kind. */
+function triggerLabel(trigger: DriftTrigger): string {
+  const t = trigger as unknown as Record<string, unknown>;
+  const label = t['symbol'] ?? t['sleeve'] ?? t['accountId'] ?? t['kind'];
+  return typeof label === 'string' ? label : String(t['kind']);
+}
+
 export function driftContent(payload: DriftDetectedPayload, portfolio: PortfolioRef): NotificationContent {
-  const lines = payload.triggers.map((trigger) =>
-    trigger.kind === 'absolute-band'
-      ? `${trigger.symbol} is ${points(Math.abs(trigger.drift))} ${trigger.direction} its target (band ${points(trigger.bandBps / 10_000)})`
-      : `${trigger.symbol} is ${percent(Math.abs(trigger.relativeDrift))} ${trigger.direction} its target relative to it (band ${percent(trigger.bandBps / 10_000)})`,
-  );
+  const lines = payload.triggers.map(describeTrigger);
+  const labels = [...new Set(payload.triggers.map(triggerLabel))];
   return {
     kind: 'drift',
-    title: `Drift in ${portfolio.name}: ${payload.triggers.map((trigger) => trigger.symbol).join(', ')} out of band`,
+    title: payload.triggers.every((trigger) => trigger.kind.endsWith('-band'))
+      ? `Drift in ${portfolio.name}: ${labels.join(', ')} out of band`
+      : `Rebalance triggered for ${portfolio.name}: ${labels.join(', ')}`,
     text: [
       `Portfolio ${portfolio.name} has drifted from its targets (as of ${payload.asOf}).`,
       ...lines,
