@@ -16,7 +16,7 @@
 //
 // Environment (all optional):
 //   API_HTTP_PORT (3000), MARKET_DATA_HTTP_PORT (3001), MONITOR_HTTP_PORT (3002),
-//   EXECUTION_HTTP_PORT (3005)
+//   EXECUTION_HTTP_PORT (3005), NOTIFICATION_HTTP_PORT (3006)
 //   REPLAY_AUTOSTART_FILE (etf-prices-2008-2016.csv; empty: no replay at boot), REPLAY_INTERVAL_MS (1000)
 //   LOG_LEVEL (info); KAFKA_BROKERS / REDIS_URL / DATABASE_URL (set all three to skip infra.sh)
 // Every other service variable in the environment (see services/<name>/README.md) is passed through.
@@ -76,6 +76,13 @@ const SERVICES = [
     defaultPort: 3005,
     schema: 'execution',
     colour: 32,
+  },
+  {
+    name: 'notification',
+    portVariable: 'NOTIFICATION_HTTP_PORT',
+    defaultPort: 3006,
+    schema: 'notification',
+    colour: 37,
   },
 ];
 const NAME_WIDTH = Math.max(...SERVICES.map((service) => service.name.length));
@@ -426,6 +433,7 @@ function printNextSteps(ports, replayFile, replayIntervalMs) {
         : 'no replay at boot (POST /replay starts one)'
     }`,
     `  monitor      http://${monitor}        GET /portfolios/:id`,
+    `  notification http://localhost:${ports.get('notification')}        GET /notifications?householdId=<id> (in-app feed), GET /notifications/stream?householdId=<id> (live, SSE)`,
     '  every service: /health/live, /health/ready, /metrics',
     '',
     bold('Try it') + ' (in another terminal, from the repository root):',
