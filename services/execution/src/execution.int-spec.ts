@@ -506,7 +506,9 @@ describe('execution: orders.approved -> paper broker -> orders.executed | orders
       ]);
     }
   });
-  it('paper broker rejections, partial fills and lost answers: each leg reported as the broker book says, sent once', async () => {
+  it('after a restart the kill switch is still engaged; paper broker rejections, partial fills and lost answers: each leg reported as the broker book says, sent once', async () => {
+    // The runtime kill switch outlives the process: engaged before the restart, still engaged after.
+    await fetch(`${service.baseUrl}/kill-switch`, { method: 'POST' });
     await service.stop();
     service = startService({
       PAPER_REJECT_RATE: '0.3',
@@ -515,6 +517,11 @@ describe('execution: orders.approved -> paper broker -> orders.executed | orders
       PAPER_SEED: String(Math.floor(Math.random() * 1_000_000)),
     });
     await service.start(120_000);
+    const afterRestart = (await (await fetch(`${service.baseUrl}/kill-switch`)).json()) as {
+      engaged: boolean;
+    };
+    expect(afterRestart.engaged).toBe(true);
+    expect((await fetch(`${service.baseUrl}/kill-switch`, { method: 'DELETE' })).status).toBe(200);
     const portfolio = await aPortfolioOnTheLedger('100000.00', '1000');
     const approvals = Array.from({ length: 4 }, () =>
       anApproval(portfolio, [
