@@ -10,7 +10,12 @@
  *    `GET /history`, the estimates cached in Redis and reused by a rebalance.requested of the same day.
  * Each run has its own topic and group prefixes, schema and Redis prefix.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { createServer, type Server } from 'node:http';
 import {
   createEnvelope,
@@ -47,6 +52,8 @@ import { Client } from 'pg';
 import { proposalIdFor } from './proposals/proposal-id';
 import { estimatesKey } from './targets/target-weights.service';
 
+const execFileAsync = promisify(execFile);
+const workspaceRoot = path.resolve(__dirname, '../../..');
 const runId = uniqueRunId('opt');
 const topicPrefix = `${runId}.`;
 const groupPrefix = `${runId}-`;
@@ -387,6 +394,41 @@ describe('optimizer: drift.detected -> rebalance.proposed', () => {
       await client.end();
     }
   });
+
+  it('serves the decision record, which `ballast plan` replays to the same trades', async () => {
+    const proposal = await proposalOf(firstDriftId);
+    const response = await fetch(`${optimizer.baseUrl}/proposals/${proposal.proposalId}/decision`);
+    expect(response.status).toBe(200);
+    const decision = (await response.json()) as { portfolioFile: LedgerDocument; pricesCsv: string };
+    const dir = await mkdtemp(path.join(tmpdir(), 'ballast-decision-'));
+    try {
+      await writeFile(path.join(dir, 'portfolio.json'), JSON.stringify(decision.portfolioFile));
+      await writeFile(path.join(dir, 'prices.csv'), decision.pricesCsv);
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        [
+          path.join(workspaceRoot, 'services/cli/bin/ballast.cjs'),
+          'plan',
+          '--portfolio',
+          path.join(dir, 'portfolio.json'),
+          '--prices',
+          path.join(dir, 'prices.csv'),
+          '--json',
+        ],
+        { cwd: workspaceRoot, maxBuffer: 10_000_000 },
+      );
+      const plan = JSON.parse(stdout) as {
+        orders: { account: string; side: string; symbol: string; quantity: string }[];
+      };
+      expect(plan.orders.map((o) => [o.account, o.side, o.symbol, o.quantity])).toEqual(
+        proposal.trades.map((t) => [t.accountId, t.side, t.symbol, t.quantity]),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect((await fetch(`${optimizer.baseUrl}/proposals/${randomUUID()}/decision`)).status).toBe(404);
+    expect((await fetch(`${optimizer.baseUrl}/proposals/not-a-uuid/decision`)).status).toBe(400);
+  }, 120_000);
 
   it('ignores a redelivery, dead-letters a poison message with its reason, and keeps processing behind them', async () => {
     const state = aState(FIXED_ID, 1);

@@ -6,11 +6,12 @@ import { type OptimizerConfig } from '../config/optimizer.config';
 import { HISTORY_PORT } from '../history/history.port';
 import { HttpHistoryAdapter } from '../history/http-history.adapter';
 import { TargetWeightsService } from '../targets/target-weights.service';
+import { DecisionController } from './decision.controller';
 import { ProposalConsumers } from './proposal.consumers';
 import { PLANNER_SOLVER, ProposalService } from './proposal.service';
 
 @Module({
-  controllers: [ProposalConsumers],
+  controllers: [ProposalConsumers, DecisionController],
   providers: [
     ProposalService,
     TargetWeightsService,
