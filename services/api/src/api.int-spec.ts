@@ -235,6 +235,7 @@ beforeAll(async () => {
     JWT_ISSUER: JWT.issuer,
     JWT_AUDIENCE: JWT.audience,
     APPROVAL_PRICE_TOLERANCE_BPS: '200',
+    API_EXPIRY_SWEEP_INTERVAL_MS: '500',
   });
   await api.start(120_000);
   kafka = new KafkaTestClient(requiredEnv('KAFKA_BROKERS').split(','));
@@ -659,19 +660,27 @@ describe('api', () => {
     );
   });
 
-  it('refuses an approval after the proposal expired', async () => {
-    const expiring = anOrdersProposed(portfolioId, 6, {
+  it('expires an unapproved proposal in the decision record, and refuses an approval after expiry', async () => {
+    const expiring = anOrdersProposed(portfolioId, 5, {
       required: true,
       approversRequired: 1,
       expiresAt: new Date(Date.now() + 1_500).toISOString(),
     });
     await send(ORDERS_PROPOSED_TOPIC, portfolioId, expiring);
-    await waitFor('the expiring proposal to be held and expire', async () => {
-      const view = await call('GET', `/proposals/${expiring.proposalId}`, keys['ann']);
-      return view.status === 200 && view.body['status'] === 'expired' ? true : undefined;
+    // The sweeper, not a read, records the expiry.
+    await waitFor('the sweeper to expire the proposal', async () => {
+      const decisions = await call('GET', `/decisions?proposalId=${expiring.proposalId}`, keys['ann']);
+      const kinds =
+        decisions.status === 200 ? decisions.body.map((entry) => (entry as { kind: string }).kind) : [];
+      return kinds.includes('expired') ? kinds : undefined;
     });
     const refused = await call('POST', `/proposals/${expiring.proposalId}/approve`, keys['ann']);
     expect(refused.status).toBe(409);
+    expect((await call('GET', `/proposals/${expiring.proposalId}`, keys['ann'])).body['status']).toBe(
+      'expired',
+    );
+    const decisions = await call('GET', `/decisions?proposalId=${expiring.proposalId}`, keys['ann']);
+    expect(decisions.body.map((entry) => (entry as { kind: string }).kind)).toEqual(['received', 'expired']);
     expect(
       payloads<OrdersApprovedPayload>(ORDERS_APPROVED_TOPIC, (p) => p.proposalId === expiring.proposalId),
     ).toEqual([]);

@@ -39,6 +39,8 @@ export const apiConfigSchema = z
       .min(10)
       .max(7 * 86_400)
       .default(900),
+    /** How often pending proposals past their expiry are marked expired (see ProposalExpirySweeper). */
+    API_EXPIRY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   })
   .superRefine(requireSaslCredentials)
   .superRefine((config, context) => {
