@@ -8,8 +8,10 @@ import { openApiSchema } from '../openapi/openapi-schema';
 import { PROPOSAL_STATUSES } from './approval-rules';
 import { ApprovalsService } from './approvals.service';
 
-const uuid = new ParseUUIDPipe({ version: '4' });
-const optionalUuid = new ParseUUIDPipe({ version: '4', optional: true });
+// Any UUID version: proposal ids are derived by the optimizer (version 5, from the cause's message id,
+// see services/optimizer/src/proposals/proposal-id.ts), portfolio ids are random (version 4).
+const uuid = new ParseUUIDPipe();
+const optionalUuid = new ParseUUIDPipe({ optional: true });
 const statusPipe = new ZodBodyPipe(z.enum(PROPOSAL_STATUSES).optional());
 export const rejectSchema = z.strictObject({ reason: z.string().min(1, 'say why').max(1000) });
 
