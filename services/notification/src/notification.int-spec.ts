@@ -564,6 +564,11 @@ describe('notification service', () => {
       expect(attempts.map((request) => request.status)).toEqual(Array(MAX_ATTEMPTS).fill(503));
       // B routed drift to the webhook only: nothing in its feed.
       expect(await feed(household.B)).toEqual([]);
+      // The only delivery of this run given up on, counted for operators.
+      const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
+      expect(metrics).toContain(
+        'ballast_notification_delivery_attempts_total{channel="webhook",outcome="dead"} 1',
+      );
     });
 
     it('streams a new notification live over server-sent events', async () => {

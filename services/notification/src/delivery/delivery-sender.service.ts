@@ -16,6 +16,7 @@ import { SmtpEmailChannel } from '../channels/smtp-email.channel';
 import { WebhookChannel } from '../channels/webhook.channel';
 import { NOTIFICATION_GROUP, type NotificationConfig } from '../config/notification.config';
 import { NotificationSignals } from '../notifications/notification-signals';
+import { deliveryAttempts } from './delivery.metrics';
 import { backoffDelayMs } from './retry-policy';
 
 const BATCH_SIZE = 20;
@@ -234,6 +235,7 @@ export class DeliverySender implements OnApplicationBootstrap, OnApplicationShut
         `UPDATE notification_delivery SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1`,
         [row.id],
       );
+      deliveryAttempts.inc({ channel: row.channel, outcome: 'sent' });
       this.logger.log(
         `${row.channel} delivery ${row.id} (${row.kind}) sent to ${row.recipient} on attempt ${row.attempts}`,
       );
@@ -249,6 +251,7 @@ export class DeliverySender implements OnApplicationBootstrap, OnApplicationShut
          WHERE id = $1`,
         [row.id, delayMs, result.error],
       );
+      deliveryAttempts.inc({ channel: row.channel, outcome: 'retry' });
       this.logger.warn(
         `${row.channel} delivery ${row.id} attempt ${row.attempts} failed, retrying in ${delayMs} ms: ${result.error}`,
       );
@@ -258,6 +261,7 @@ export class DeliverySender implements OnApplicationBootstrap, OnApplicationShut
       `UPDATE notification_delivery SET status = 'dead', dead_at = now(), last_error = $2 WHERE id = $1`,
       [row.id, result.error],
     );
+    deliveryAttempts.inc({ channel: row.channel, outcome: 'dead' });
     this.logger.error(
       `${row.channel} delivery ${row.id} to ${row.recipient} dead-lettered after ${row.attempts} attempt(s): ${result.error}`,
     );

@@ -17,6 +17,7 @@ import {
 } from '@ballast/contracts';
 import { UnprocessableMessageError } from '@ballast/platform-kafka';
 import { type EntityManager } from 'typeorm';
+import { notificationsCreated } from '../delivery/delivery.metrics';
 import { PreferencesStore } from '../preferences/preferences.store';
 import { channelsFor } from '../preferences/preferences';
 import {
@@ -221,6 +222,7 @@ export class NotificationIntakeService {
     );
     const notificationId = inserted[0]?.id;
     if (notificationId === undefined) return;
+    notificationsCreated.inc({ kind: content.kind });
     const recipients: { channel: 'email' | 'webhook'; recipient: string }[] = [];
     if (channels.includes('email')) {
       recipients.push(
