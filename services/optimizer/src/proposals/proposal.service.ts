@@ -14,13 +14,18 @@ import { type LinearSolver } from '@ballast/domain-planner';
 import { type PriceQuote } from '@ballast/domain-portfolio';
 import { APP_CONFIG } from '@ballast/platform-config';
 import { Outbox, UnprocessableMessageError } from '@ballast/platform-kafka';
-import { portfolioDocumentFromState, servicePolicyOf } from '@ballast/platform-ledger-snapshot';
+import {
+  type LedgerDocument,
+  portfolioDocumentFromState,
+  servicePolicyOf,
+} from '@ballast/platform-ledger-snapshot';
 import { type EntityManager } from 'typeorm';
 import { type OptimizerConfig } from '../config/optimizer.config';
 import { HISTORY_PORT, type HistoryPort } from '../history/history.port';
 import { InvalidTargetPolicyError, parseTargetPolicy } from '../targets/target-policy';
 import { TargetWeightsService } from '../targets/target-weights.service';
 import { PortfolioSnapshot } from './optimizer.entities';
+import { cashFlowOf, describeTrigger, withRegimeBands } from './drift-run';
 import { proposalIdFor } from './proposal-id';
 import { InvalidPlanningPolicyError, planScenarios, ScenariosFailedError } from './scenarios';
 
@@ -101,10 +106,11 @@ export class ProposalService {
       cause: { topic: 'drift.detected', envelope },
       asOf: drift.asOf,
       pricesUsed: drift.pricesUsed.filter((price) => needed.includes(price.symbol)),
-      modes: modesOf(null),
-      cashFlow: null,
+      modes: modesOf(null, cashFlowOf(drift) !== null),
+      cashFlow: cashFlowOf(drift),
       requested: false,
-      why: `Drift detected: ${drift.triggers.map((t) => `${t.symbol} ${t.direction} (${t.kind})`).join(', ')}.`,
+      why: `Drift detected: ${drift.triggers.map(describeTrigger).join(', ')}.`,
+      adjust: (document) => withRegimeBands(document, drift),
     });
   }
 
@@ -180,6 +186,8 @@ export class ProposalService {
       cashFlow: { accountId: string; amount: string } | null;
       requested: boolean;
       why: string;
+      /** A last change to the run's portfolio file (the regime's bands). */
+      adjust?: (document: LedgerDocument) => LedgerDocument;
     },
   ): Promise<RebalanceProposedPayload | null> {
     const proposalId = proposalIdFor(run.cause.envelope.id);
@@ -192,7 +200,8 @@ export class ProposalService {
       throw error;
     }
     const targets = await this.targets.targetsFor(state, targetPolicy, asOfDate);
-    const document = { ...portfolioDocumentFromState(state, asOfDate), targets: targets.targets };
+    const fromState = { ...portfolioDocumentFromState(state, asOfDate), targets: targets.targets };
+    const document = run.adjust === undefined ? fromState : run.adjust(fromState);
     const prices = new Map<string, PriceQuote>(
       run.pricesUsed.map((price) => [
         price.symbol,
