@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { DRIFT_DETECTED_TOPIC, PORTFOLIO_STATE_TOPIC, PRICE_TICK_TOPIC } from '@ballast/contracts';
+import {
+  DRIFT_DETECTED_TOPIC,
+  PORTFOLIO_STATE_TOPIC,
+  PRICE_STALE_TOPIC,
+  PRICE_TICK_TOPIC,
+  RISK_ALERT_TOPIC,
+} from '@ballast/contracts';
 import { BallastConfigModule } from '@ballast/platform-config';
 import { BallastDatabaseModule } from '@ballast/platform-database';
 import { BallastHealthModule } from '@ballast/platform-health';
@@ -26,7 +32,13 @@ import { MONITOR_MIGRATIONS } from './migrations';
     }),
     BallastKafkaModule.forRoot({
       serviceName: MONITOR_SERVICE,
-      topics: [PORTFOLIO_STATE_TOPIC, PRICE_TICK_TOPIC, DRIFT_DETECTED_TOPIC],
+      topics: [
+        PORTFOLIO_STATE_TOPIC,
+        PRICE_TICK_TOPIC,
+        PRICE_STALE_TOPIC,
+        DRIFT_DETECTED_TOPIC,
+        RISK_ALERT_TOPIC,
+      ],
       consumerGroups: [PORTFOLIO_STATE_GROUP, PRICE_TICK_GROUP],
     }),
     BallastHealthModule,

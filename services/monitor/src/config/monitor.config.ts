@@ -19,6 +19,15 @@ export const monitorConfigSchema = z
       .min(0)
       .max(7 * 86_400_000)
       .default(6 * 3_600_000),
+    /**
+     * How often the in-memory symbol index is rebuilt from PostgreSQL, so that a replica also learns
+     * the portfolios another replica received (portfolio.state is split between replicas, ticks are not).
+     */
+    INDEX_REFRESH_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
+    /** Daily values kept for the risk snapshot: drawdown and volatility look back this many days. */
+    RISK_WINDOW_DAYS: z.coerce.number().int().min(2).max(5_000).default(252),
+    /** Daily returns needed before volatility is reported and checked against a limit. */
+    RISK_MIN_RETURNS: z.coerce.number().int().min(2).max(5_000).default(20),
   })
   .superRefine(requireSaslCredentials);
 
@@ -31,3 +40,5 @@ export const PORTFOLIO_STATE_GROUP = 'monitor';
  * replica may hold a portfolio with any symbol.
  */
 export const PRICE_TICK_GROUP = 'monitor-ticks';
+/** Daily closes read to classify a benchmark's regime (adaptive bands): about four years. */
+export const REGIME_HISTORY_DAYS = 1_000;

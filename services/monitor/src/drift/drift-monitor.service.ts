@@ -1,31 +1,85 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import {
   DRIFT_DETECTED_TOPIC,
+  type DriftRegime,
   type EnvelopeMetadata,
   type PortfolioStatePayload,
+  type PriceStalePayload,
   type PriceTickPayload,
+  RISK_ALERT_TOPIC,
 } from '@ballast/contracts';
+import { type RegimeReading } from '@ballast/domain-signals';
 import { APP_CONFIG } from '@ballast/platform-config';
-import { Outbox } from '@ballast/platform-kafka';
-import { type MonitorConfig } from '../config/monitor.config';
+import { Outbox, UnprocessableMessageError } from '@ballast/platform-kafka';
+import { type MonitorConfig, REGIME_HISTORY_DAYS } from '../config/monitor.config';
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, In } from 'typeorm';
-import { evaluateDrift, type MonitorQuote } from './drift-evaluation';
-import { LatestPrice, MonitoredPortfolio, PortfolioSymbol } from './monitor.entities';
+import { type DataSource, type EntityManager, In, LessThan } from 'typeorm';
+import { SymbolIndex } from '../index/symbol-index';
+import { driftEvents, evaluations, riskAlerts, staleEvents } from '../monitor.metrics';
+import { adaptPolicy, regimeAfter } from './adaptive-policy';
+import { evaluateDrift, indexedSymbols, type MonitorQuote, neededSymbols } from './drift-evaluation';
+import { InvalidMonitorPolicyError, type MonitorPolicy, monitorPolicyOf } from './monitor-policy';
+import {
+  DailyClose,
+  LatestPrice,
+  MonitoredPortfolio,
+  PortfolioSymbol,
+  PortfolioValue,
+  StaleSymbol,
+} from './monitor.entities';
+import { newBreaches, riskAlertOf, riskBreaches, riskSnapshot } from './risk-limits';
 
 /**
- * Keeps the monitor's view (portfolios, symbol index, latest prices) and re-evaluates drift for
- * exactly the portfolios a change touches. Everything happens in the consumer's transaction, so
- * the view, the band state and the drift.detected event (on the outbox) commit together.
+ * Keeps the monitor's view (portfolios, symbol index, latest prices, stale symbols, daily closes and
+ * values) and re-evaluates exactly the portfolios a change touches. Everything happens in the
+ * consumer's transaction, so the view, the trigger and risk episodes and the events they cause (on
+ * the outbox) commit together.
  */
 @Injectable()
-export class DriftMonitorService {
+export class DriftMonitorService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DriftMonitorService.name);
+  readonly index = new SymbolIndex();
+  private refreshTimer: NodeJS.Timeout | null = null;
+  /** Parsed policies by portfolio, valid for one snapshot version (parsing per tick would be waste). */
+  private readonly policies = new Map<string, { version: number; policy: MonitorPolicy }>();
+  /** Regime readings by benchmark, valid for one day and one set of thresholds. */
+  private readonly regimes = new Map<string, { key: string; reading: RegimeReading | null }>();
 
   constructor(
     private readonly outbox: Outbox,
     @Inject(APP_CONFIG) private readonly config: MonitorConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refreshIndex();
+    this.logger.log(
+      `symbol index rebuilt: ${this.index.portfolioCount} portfolios, ${this.index.symbolCount} symbols`,
+    );
+    this.refreshTimer = setInterval(() => {
+      this.refreshIndex().catch((error: unknown) =>
+        this.logger.error(`symbol index refresh failed (kept the previous one): ${String(error)}`),
+      );
+    }, this.config.INDEX_REFRESH_MS);
+    this.refreshTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.refreshTimer !== null) clearInterval(this.refreshTimer);
+  }
+
+  private refreshIndex(): Promise<void> {
+    return this.index.rebuild(() =>
+      this.dataSource.getRepository(PortfolioSymbol).find({ select: { portfolioId: true, symbol: true } }),
+    );
+  }
 
   async onPortfolioState(
     manager: EntityManager,
@@ -42,20 +96,40 @@ export class DriftMonitorService {
       );
       return;
     }
+    // A policy the monitor cannot evaluate is refused here, with every bad field named, rather than
+    // failing on every tick; the version held stays the last good one.
+    try {
+      this.policies.set(state.portfolioId, {
+        version: state.version,
+        policy: monitorPolicyOf(state, state.updatedAt),
+      });
+    } catch (error) {
+      if (error instanceof InvalidMonitorPolicyError) {
+        evaluations.inc({ outcome: 'invalid-policy' });
+        throw new UnprocessableMessageError(error.message);
+      }
+      throw error;
+    }
     await manager.upsert(
       MonitoredPortfolio,
-      { portfolioId: state.portfolioId, version: state.version, state, outOfBand: stored?.outOfBand ?? [] },
+      {
+        portfolioId: state.portfolioId,
+        version: state.version,
+        // The snapshot is stored as jsonb as is; TypeORM's deep-partial type cannot follow its open records.
+        state: state as never,
+        outOfBand: stored?.outOfBand ?? [],
+        activeTriggers: stored?.activeTriggers ?? [],
+        breachedLimits: stored?.breachedLimits ?? [],
+      },
       ['portfolioId'],
     );
-    const symbols = new Set([
-      ...state.targets.map((target) => target.symbol),
-      ...state.accounts.flatMap((account) => account.positions.map((position) => position.symbol)),
-    ]);
+    const symbols = indexedSymbols(state);
     await manager.delete(PortfolioSymbol, { portfolioId: state.portfolioId });
     await manager.insert(
       PortfolioSymbol,
-      [...symbols].map((symbol) => ({ portfolioId: state.portfolioId, symbol })),
+      symbols.map((symbol) => ({ portfolioId: state.portfolioId, symbol })),
     );
+    this.index.set(state.portfolioId, symbols);
     await this.evaluate(manager, state.portfolioId, cause);
   }
 
@@ -79,13 +153,67 @@ export class DriftMonitorService {
       },
       ['symbol'],
     );
-    const affected = await manager.find(PortfolioSymbol, {
-      where: { symbol: tick.symbol },
-      order: { portfolioId: 'ASC' },
-    });
-    for (const { portfolioId } of affected) {
+    await manager.query(
+      `INSERT INTO daily_close (symbol, day, close, as_of_millis) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (symbol, day) DO UPDATE SET close = excluded.close, as_of_millis = excluded.as_of_millis
+       WHERE daily_close.as_of_millis < excluded.as_of_millis`,
+      [
+        tick.symbol,
+        new Date(tick.asOfMillis).toISOString().slice(0, 10),
+        tick.price,
+        String(tick.asOfMillis),
+      ],
+    );
+    // A fresh tick ends the symbol's staleness.
+    const ended = await manager.delete(StaleSymbol, { symbol: tick.symbol });
+    if ((ended.affected ?? 0) > 0) this.logger.log(`${tick.symbol} is fresh again (tick at ${tick.asOf})`);
+    for (const portfolioId of this.index.portfoliosOf(tick.symbol)) {
       await this.evaluate(manager, portfolioId, cause);
     }
+  }
+
+  async onPriceStale(
+    manager: EntityManager,
+    stale: PriceStalePayload,
+    cause: EnvelopeMetadata,
+  ): Promise<void> {
+    const held = await manager.findOne(LatestPrice, {
+      where: { symbol: stale.symbol },
+      lock: { mode: 'pessimistic_write' },
+    });
+    const lastPriceMillis = stale.lastPriceAt === null ? -Infinity : Date.parse(stale.lastPriceAt);
+    if (held !== null && Number(held.asOfMillis) > lastPriceMillis) {
+      // The report is older than a tick already held (topics are not ordered with each other).
+      staleEvents.inc({ outcome: 'ignored' });
+      this.logger.log(
+        `price.stale for ${stale.symbol} ignored: a tick at ${held.asOf.toISOString()} is newer than its last price ${stale.lastPriceAt ?? 'none'}`,
+      );
+      return;
+    }
+    await manager.upsert(
+      StaleSymbol,
+      {
+        symbol: stale.symbol,
+        lastPriceAt: stale.lastPriceAt === null ? null : new Date(stale.lastPriceAt),
+        maxAgeSeconds: stale.maxAgeSeconds,
+        detectedAt: new Date(stale.detectedAt),
+      },
+      ['symbol'],
+    );
+    staleEvents.inc({ outcome: 'recorded' });
+    const affected = this.index.portfoliosOf(stale.symbol);
+    this.logger.warn(
+      `${stale.symbol} is stale (no price since ${stale.lastPriceAt ?? 'ever'}, allowed ${stale.maxAgeSeconds} s): ${affected.length} portfolio(s) blocked until a fresh tick`,
+    );
+    for (const portfolioId of affected) await this.evaluate(manager, portfolioId, cause);
+  }
+
+  private policyOf(portfolio: MonitoredPortfolio): MonitorPolicy {
+    const cached = this.policies.get(portfolio.portfolioId);
+    if (cached !== undefined && cached.version === portfolio.version) return cached.policy;
+    const policy = monitorPolicyOf(portfolio.state, portfolio.state.updatedAt);
+    this.policies.set(portfolio.portfolioId, { version: portfolio.version, policy });
+    return policy;
   }
 
   private async evaluate(
@@ -100,11 +228,21 @@ export class DriftMonitorService {
     });
     if (portfolio === null) return;
     const state = portfolio.state;
-    const symbols = [...new Set(state.accounts.flatMap((account) => account.positions.map((p) => p.symbol)))];
-    const rows =
-      symbols.length === 0 ? [] : await manager.find(LatestPrice, { where: { symbol: In(symbols) } });
+    let policy: MonitorPolicy;
+    try {
+      policy = this.policyOf(portfolio);
+    } catch (error) {
+      // Only a snapshot stored before the monitor checked policies can get here.
+      if (!(error instanceof InvalidMonitorPolicyError)) throw error;
+      await this.block(manager, portfolio, 'invalid-policy', error.message);
+      return;
+    }
+    const symbols = indexedSymbols(state);
+    // One connection per transaction: the two reads run one after the other anyway.
+    const priceRows = await manager.find(LatestPrice, { where: { symbol: In(symbols) } });
+    const staleRows = await manager.find(StaleSymbol, { where: { symbol: In(symbols) } });
     const prices = new Map<string, MonitorQuote>(
-      rows.map((row) => [
+      priceRows.map((row) => [
         row.symbol,
         {
           symbol: row.symbol,
@@ -115,40 +253,172 @@ export class DriftMonitorService {
         },
       ]),
     );
-    const evaluation = evaluateDrift(
+    const newest = neededSymbols(state)
+      .map((symbol) => prices.get(symbol)?.asOf)
+      .filter((asOf): asOf is string => asOf !== undefined)
+      .sort()
+      .pop();
+    const asOfDate = (newest ?? state.updatedAt).slice(0, 10);
+    let planPolicy = policy.file.policy;
+    let regime: DriftRegime | undefined;
+    if (policy.adaptiveBands !== null) {
+      const reading = await this.regimeOf(manager, policy, asOfDate);
+      const adapted = adaptPolicy(planPolicy, policy.adaptiveBands, reading);
+      planPolicy = adapted.policy;
+      regime = adapted.regime;
+    }
+
+    const evaluation = evaluateDrift({
       state,
+      policy: planPolicy,
+      sleeves: policy.file.sleeves,
       prices,
-      new Set(portfolio.outOfBand),
-      this.config.MAX_PRICE_SKEW_MS,
-    );
+      stale: new Set(staleRows.map((row) => row.symbol)),
+      previouslyActive: new Set(portfolio.activeTriggers),
+      maxPriceSkewMs: this.config.MAX_PRICE_SKEW_MS,
+      ...(regime === undefined ? {} : { regime }),
+    });
     if (evaluation.kind === 'missing-prices') {
-      this.logger.debug(
-        `portfolio ${portfolioId} not evaluated: no price yet for ${evaluation.symbols.join(', ')}`,
+      await this.block(
+        manager,
+        portfolio,
+        'missing-prices',
+        `no price yet for ${evaluation.symbols.join(', ')}`,
+      );
+      return;
+    }
+    if (evaluation.kind === 'stale-prices') {
+      await this.block(
+        manager,
+        portfolio,
+        'stale-prices',
+        `stale price for ${evaluation.symbols.join(', ')}`,
       );
       return;
     }
     if (evaluation.kind === 'prices-not-aligned') {
-      const { oldest, newest } = evaluation;
-      this.logger.debug(
-        `portfolio ${portfolioId} not evaluated: ${oldest.symbol} at ${oldest.asOf} is too far from ${newest.symbol} at ${newest.asOf}`,
+      const { oldest, newest: last } = evaluation;
+      await this.block(
+        manager,
+        portfolio,
+        'prices-not-aligned',
+        `${oldest.symbol} at ${oldest.asOf} is too far from ${last.symbol} at ${last.asOf}`,
       );
       return;
     }
-    await manager.update(
-      MonitoredPortfolio,
-      { portfolioId },
-      { outOfBand: evaluation.outOfBand, evaluatedAt: new Date() },
+    evaluations.inc({ outcome: 'evaluated' });
+    if (portfolio.blockedReason !== null) {
+      this.logger.log(`portfolio ${portfolioId} evaluated again (was blocked: ${portfolio.blockedReason})`);
+    }
+    if (evaluation.heldBack.length > 0 && portfolio.activeTriggers.length === 0) {
+      this.logger.debug(`portfolio ${portfolioId}: cooldown holds back ${evaluation.heldBack.join(', ')}`);
+    }
+
+    // Risk: the day's value joins the series; a breach alerts once per episode.
+    const day = evaluation.asOf.slice(0, 10);
+    await manager.query(
+      `INSERT INTO portfolio_value (portfolio_id, day, value, version) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (portfolio_id, day) DO UPDATE SET value = excluded.value, version = excluded.version`,
+      [portfolioId, day, evaluation.report.totalValue, state.version],
     );
-    if (evaluation.driftDetected !== null) {
-      // A detected drift starts a rebalancing run: a new correlation id, caused by this message.
-      await this.outbox.enqueue(manager, DRIFT_DETECTED_TOPIC, portfolioId, evaluation.driftDetected, {
+    const series = (
+      await manager.find(PortfolioValue, {
+        where: { portfolioId },
+        order: { day: 'DESC' },
+        take: this.config.RISK_WINDOW_DAYS + 1,
+      })
+    )
+      .reverse()
+      .map((row) => ({ day: row.day, value: row.value, version: row.version }));
+    const weights = evaluation.report.rows;
+    const risk = riskSnapshot(series, weights, this.config.RISK_MIN_RETURNS);
+    const breaches = riskBreaches(risk, weights, policy.riskLimits);
+    for (const breach of newBreaches(breaches, new Set(portfolio.breachedLimits))) {
+      const alert = riskAlertOf(breach, {
+        portfolioId,
+        stateVersion: state.version,
+        asOf: evaluation.asOf,
+        name: state.name,
+      });
+      await this.outbox.enqueue(manager, RISK_ALERT_TOPIC, portfolioId, alert, {
         correlationId: randomUUID(),
         causationId: cause.id,
       });
+      riskAlerts.inc({ limit: breach.limit });
+      this.logger.warn(`risk.alert for portfolio ${portfolioId}: ${alert.message}`);
+    }
+
+    await manager.update(
+      MonitoredPortfolio,
+      { portfolioId },
+      {
+        outOfBand: evaluation.outOfBand,
+        activeTriggers: evaluation.active,
+        breachedLimits: breaches.map((breach) => breach.key).sort(),
+        evaluatedAt: new Date(),
+        blockedReason: null,
+      },
+    );
+    if (evaluation.driftDetected !== null) {
+      // A detected drift starts a rebalancing run: a new correlation id, caused by this message.
+      await this.outbox.enqueue(
+        manager,
+        DRIFT_DETECTED_TOPIC,
+        portfolioId,
+        { ...evaluation.driftDetected, risk },
+        { correlationId: randomUUID(), causationId: cause.id },
+      );
+      driftEvents.inc();
       this.logger.log(
-        `drift.detected for portfolio ${portfolioId}: ${evaluation.driftDetected.triggers.map((t) => `${t.symbol} ${t.direction}`).join(', ')}`,
+        `drift.detected for portfolio ${portfolioId} v${state.version}: ${evaluation.active.join(', ')}`,
       );
     }
+  }
+
+  /**
+   * Records why nothing was decided. Loud (a warning) when the reason changes, a metric every time:
+   * stale and missing prices stop a portfolio's rebalancing and must be seen, not guessed.
+   */
+  private async block(
+    manager: EntityManager,
+    portfolio: MonitoredPortfolio,
+    outcome: 'missing-prices' | 'stale-prices' | 'prices-not-aligned' | 'invalid-policy',
+    detail: string,
+  ): Promise<void> {
+    evaluations.inc({ outcome });
+    const reason = `${outcome}: ${detail}`;
+    if (portfolio.blockedReason !== reason) {
+      this.logger.warn(`portfolio ${portfolio.portfolioId} not evaluated: ${detail}`);
+      await manager.update(
+        MonitoredPortfolio,
+        { portfolioId: portfolio.portfolioId },
+        { blockedReason: reason },
+      );
+    }
+  }
+
+  /** The regime of the policy's benchmark after its daily closes before `asOfDate` (the day's own is not final). */
+  private async regimeOf(
+    manager: EntityManager,
+    policy: MonitorPolicy,
+    asOfDate: string,
+  ): Promise<RegimeReading | null> {
+    const source = policy.adaptiveBands;
+    if (source === null) return null;
+    const key = `${asOfDate}|${JSON.stringify(source.thresholds)}`;
+    const cached = this.regimes.get(source.benchmark);
+    if (cached !== undefined && cached.key === key) return cached.reading;
+    const rows = await manager.find(DailyClose, {
+      where: { symbol: source.benchmark, day: LessThan(asOfDate) },
+      order: { day: 'DESC' },
+      take: REGIME_HISTORY_DAYS,
+    });
+    const reading = regimeAfter(
+      rows.reverse().map((row) => Number(row.close)),
+      source,
+    );
+    this.regimes.set(source.benchmark, { key, reading });
+    return reading;
   }
 }
 

@@ -2,8 +2,10 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext, Transport } from '@nestjs/microservices';
 import {
   PORTFOLIO_STATE_TOPIC,
+  PRICE_STALE_TOPIC,
   PRICE_TICK_TOPIC,
   type PortfolioStatePayload,
+  type PriceStalePayload,
   type PriceTickPayload,
 } from '@ballast/contracts';
 import { APP_CONFIG } from '@ballast/platform-config';
@@ -11,7 +13,10 @@ import { BROADCAST_KAFKA, consumerGroupId, MessageConsumer } from '@ballast/plat
 import { type MonitorConfig, PORTFOLIO_STATE_GROUP, PRICE_TICK_GROUP } from '../config/monitor.config';
 import { DriftMonitorService } from './drift-monitor.service';
 
-/** portfolio.state (shared group) and price.tick (one group per instance) into the drift monitor. */
+/**
+ * portfolio.state and price.stale (shared group: staleness is written to the shared schema once) and
+ * price.tick (one group per instance: any instance may hold any symbol) into the drift monitor.
+ */
 @Controller()
 export class DriftConsumers {
   private readonly portfolioGroup: string;
@@ -34,6 +39,15 @@ export class DriftConsumers {
       context,
       { consumerGroup: this.portfolioGroup },
       (envelope, manager) => this.monitor.onPortfolioState(manager, envelope.payload, envelope),
+    );
+  }
+
+  @EventPattern(PRICE_STALE_TOPIC, Transport.KAFKA)
+  async onPriceStale(@Ctx() context: KafkaContext): Promise<void> {
+    await this.consumer.consume<PriceStalePayload>(
+      context,
+      { consumerGroup: this.portfolioGroup },
+      (envelope, manager) => this.monitor.onPriceStale(manager, envelope.payload, envelope),
     );
   }
 

@@ -19,6 +19,18 @@ export class MonitoredPortfolio {
 
   @Column({ name: 'evaluated_at', type: 'timestamptz', nullable: true })
   evaluatedAt!: Date | null;
+
+  /** Keys of the triggers active at the last evaluation: an episode lasts while one stays active. */
+  @Column({ name: 'active_triggers', type: 'text', array: true, default: () => "'{}'" })
+  activeTriggers!: string[];
+
+  /** Keys of the risk limits breached at the last evaluation: one risk.alert per breach episode. */
+  @Column({ name: 'breached_limits', type: 'text', array: true, default: () => "'{}'" })
+  breachedLimits!: string[];
+
+  /** Why the last evaluation decided nothing (`stale-prices: SPY`); null when it evaluated. */
+  @Column({ name: 'blocked_reason', type: 'text', nullable: true })
+  blockedReason!: string | null;
 }
 
 /** symbol -> portfolios: a tick costs work in proportion to the portfolios that hold its symbol. */
@@ -54,4 +66,59 @@ export class LatestPrice {
   source!: string;
 }
 
-export const MONITOR_ENTITIES = [MonitoredPortfolio, PortfolioSymbol, LatestPrice];
+/** A symbol market-data reported stale (price.stale); deleted by the next fresh tick of the symbol. */
+@Entity({ name: 'stale_symbol' })
+export class StaleSymbol {
+  @PrimaryColumn({ type: 'text' })
+  symbol!: string;
+
+  @Column({ name: 'last_price_at', type: 'timestamptz', nullable: true })
+  lastPriceAt!: Date | null;
+
+  @Column({ name: 'max_age_seconds', type: 'integer' })
+  maxAgeSeconds!: number;
+
+  @Column({ name: 'detected_at', type: 'timestamptz' })
+  detectedAt!: Date;
+}
+
+/** The last price of each symbol on each (UTC) day: the benchmark closes behind adaptive bands. */
+@Entity({ name: 'daily_close' })
+export class DailyClose {
+  @PrimaryColumn({ type: 'text' })
+  symbol!: string;
+
+  @PrimaryColumn({ type: 'date' })
+  day!: string;
+
+  @Column({ type: 'numeric' })
+  close!: string;
+
+  @Column({ name: 'as_of_millis', type: 'bigint' })
+  asOfMillis!: string;
+}
+
+/** The last valuation of each portfolio on each (UTC) day, with the version valued: the risk series. */
+@Entity({ name: 'portfolio_value' })
+export class PortfolioValue {
+  @PrimaryColumn({ name: 'portfolio_id', type: 'uuid' })
+  portfolioId!: string;
+
+  @PrimaryColumn({ type: 'date' })
+  day!: string;
+
+  @Column({ type: 'numeric' })
+  value!: string;
+
+  @Column({ type: 'integer' })
+  version!: number;
+}
+
+export const MONITOR_ENTITIES = [
+  MonitoredPortfolio,
+  PortfolioSymbol,
+  LatestPrice,
+  StaleSymbol,
+  DailyClose,
+  PortfolioValue,
+];

@@ -1,13 +1,21 @@
 import { Controller, Get, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { LatestPrice, MonitoredPortfolio } from './monitor.entities';
+import { LatestPrice, MonitoredPortfolio, StaleSymbol } from './monitor.entities';
 
 export interface MonitoredPortfolioView {
   portfolioId: string;
   version: number;
   outOfBand: string[];
   evaluatedAt: string | null;
+  /** Keys of the triggers active at the last evaluation (`absolute-band:SPY`, `calendar:2024-04-01`). */
+  activeTriggers: string[];
+  /** Keys of the risk limits breached at the last evaluation (`max-drawdown`). */
+  breachedLimits: string[];
+  /** Why the last evaluation decided nothing (`stale-prices: stale price for SPY`), or null. */
+  blockedReason: string | null;
+  /** Held or targeted symbols reported stale and not yet ticked again. */
+  staleSymbols: string[];
   /** The latest price the monitor holds for each held or targeted symbol (absent: none yet). */
   prices: { symbol: string; price: string; asOf: string; source: string }[];
 }
@@ -34,11 +42,18 @@ export class MonitoredPortfoliosController {
     const prices = await this.dataSource
       .getRepository(LatestPrice)
       .find({ where: { symbol: In(symbols) }, order: { symbol: 'ASC' } });
+    const stale = await this.dataSource
+      .getRepository(StaleSymbol)
+      .find({ where: { symbol: In(symbols) }, order: { symbol: 'ASC' } });
     return {
       portfolioId,
       version: portfolio.version,
       outOfBand: portfolio.outOfBand,
       evaluatedAt: portfolio.evaluatedAt?.toISOString() ?? null,
+      activeTriggers: portfolio.activeTriggers,
+      breachedLimits: portfolio.breachedLimits,
+      blockedReason: portfolio.blockedReason,
+      staleSymbols: stale.map((row) => row.symbol),
       prices: prices.map((row) => ({
         symbol: row.symbol,
         price: row.price,

@@ -1,5 +1,10 @@
 import { CreateMessagingTables1763800000000 } from '@ballast/platform-kafka';
 import { CreateMonitorTables1763800000300 } from './1763800000300-create-monitor-tables';
+import { MonitorTriggersStaleRisk1763800000310 } from './1763800000310-monitor-triggers-stale-risk';
 
 /** Every migration of the monitor schema, oldest first. */
-export const MONITOR_MIGRATIONS = [CreateMessagingTables1763800000000, CreateMonitorTables1763800000300];
+export const MONITOR_MIGRATIONS = [
+  CreateMessagingTables1763800000000,
+  CreateMonitorTables1763800000300,
+  MonitorTriggersStaleRisk1763800000310,
+];

@@ -14,11 +14,14 @@ describe('monitor migrations', () => {
       process.env['DATABASE_URL'] ?? '',
     );
     expect(result.tablesAfterUp).toEqual([
+      'daily_close',
       'inbox_message',
       'latest_price',
       'monitored_portfolio',
       'outbox_message',
       'portfolio_symbol',
+      'portfolio_value',
+      'stale_symbol',
     ]);
     expect(result.tablesAfterDown).toEqual([]);
     expect(result.tablesAfterSecondUp).toEqual(result.tablesAfterUp);

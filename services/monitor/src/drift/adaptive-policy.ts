@@ -1,0 +1,79 @@
+import { type DriftRegime } from '@ballast/contracts';
+import { type PortfolioFile } from '@ballast/domain-portfolio';
+import { adaptiveBand, type RegimeReading, RegimeClassifier } from '@ballast/domain-signals';
+import { type AdaptiveBandsSource } from './monitor-policy';
+
+type Policy = PortfolioFile['policy'];
+
+/**
+ * The benchmark's regime after its daily closes, oldest first, through the signals library's
+ * classifier; null before the first close. The classifier is rebuilt from the closes the monitor
+ * stores (cheap: one pass per new trading day, cached by the caller), so a restart reads the same.
+ */
+export function regimeAfter(closes: readonly number[], source: AdaptiveBandsSource): RegimeReading | null {
+  const classifier = new RegimeClassifier(source.thresholds);
+  let reading: RegimeReading | null = null;
+  for (const close of closes) reading = classifier.add(close);
+  return reading;
+}
+
+/**
+ * The policy with its bands (absolute, relative, per symbol and per sleeve) and cooldown scaled by the
+ * regime, as the backtester's `BandAdapter` does (libs/domain/backtest/src/lib/target-sources.ts):
+ * `adaptiveBand` of the signals library scales the policy-wide band (absolute, else relative) and
+ * every other band moves by the same factor, so their proportions stay as the policy set them.
+ */
+export function adaptPolicy(
+  policy: Policy,
+  source: AdaptiveBandsSource,
+  reading: RegimeReading | null,
+): { policy: Policy; regime: DriftRegime } {
+  const { bands } = policy;
+  const base = bands.absolute ?? bands.relative;
+  if (base === null || base <= 0) {
+    // monitorPolicyOf refuses adaptive bands without a policy-wide band; kept total for safety.
+    return {
+      policy,
+      regime: {
+        benchmark: source.benchmark,
+        regime: reading?.regime ?? null,
+        bandScale: 1,
+        cooldownDays: policy.cooldownDays,
+        reason: 'no policy-wide band to scale',
+      },
+    };
+  }
+  const baseBps = Math.round(base * 10_000);
+  const band = adaptiveBand(
+    { bandBps: baseBps, cooldownDays: policy.cooldownDays },
+    reading?.regime ?? null,
+    source.bandPolicy,
+  );
+  const factor = band.bandBps / baseBps;
+  const scale = (value: number | null) => (value === null ? null : value * factor);
+  const scaleOverride = <T extends { absolute: number | null; relative: number | null }>(o: T): T => ({
+    ...o,
+    absolute: scale(o.absolute),
+    relative: scale(o.relative),
+  });
+  return {
+    policy: {
+      ...policy,
+      cooldownDays: band.cooldownDays,
+      bands: {
+        ...bands,
+        absolute: scale(bands.absolute),
+        relative: scale(bands.relative),
+        symbols: Object.fromEntries(Object.entries(bands.symbols).map(([k, o]) => [k, scaleOverride(o)])),
+        sleeves: Object.fromEntries(Object.entries(bands.sleeves).map(([k, o]) => [k, scaleOverride(o)])),
+      },
+    },
+    regime: {
+      benchmark: source.benchmark,
+      regime: band.regime,
+      bandScale: factor,
+      cooldownDays: band.cooldownDays,
+      reason: band.reason,
+    },
+  };
+}
