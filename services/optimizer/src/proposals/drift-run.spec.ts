@@ -33,7 +33,7 @@ describe('withRegimeBands', () => {
     );
     expect(scaled.policy).toEqual({
       bands: {
-        absolute: 0.075,
+        absolute: 0.1,
         relative: null,
         symbols: { EEM: { absolute: 0.04 } },
         sleeves: { bonds: { relative: 1 } },
