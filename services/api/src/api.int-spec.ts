@@ -7,7 +7,7 @@
  * at the end. Messages the other services would send (orders.proposed, price.tick, orders.executed)
  * are sent here by hand, with the envelope and schema of libs/contracts.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import {
   createEnvelope,
   deadLetterTopicFor,
@@ -684,5 +684,71 @@ describe('api', () => {
     expect(
       payloads<OrdersApprovedPayload>(ORDERS_APPROVED_TOPIC, (p) => p.proposalId === expiring.proposalId),
     ).toEqual([]);
+  });
+});
+
+/** RS256 tokens: a second api of its own (topics, groups, schema), verifying with a public key only. */
+describe('api with RS256 bearer tokens', () => {
+  const rsRun = `${runId}rs`;
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let rsApi: ServiceProcess;
+
+  function rs256(claims: Record<string, unknown>, key = privateKey): string {
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const signed = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode(claims)}`;
+    return `${signed}.${createSign('RSA-SHA256').update(signed).sign(key).toString('base64url')}`;
+  }
+
+  beforeAll(async () => {
+    rsApi = new ServiceProcess('api', {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      HTTP_PORT: String(randomPort()),
+      SERVICE_INSTANCE_ID: rsRun,
+      KAFKA_BROKERS: requiredEnv('KAFKA_BROKERS'),
+      KAFKA_GROUP_PREFIX: `${rsRun}-`,
+      KAFKA_TOPIC_PREFIX: `${rsRun}.`,
+      DATABASE_URL: requiredEnv('DATABASE_URL'),
+      DATABASE_SCHEMA: `api_${rsRun}`,
+      JWT_ALGORITHM: 'RS256',
+      JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      JWT_ISSUER: JWT.issuer,
+      JWT_AUDIENCE: JWT.audience,
+    });
+    await rsApi.start(120_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    await rsApi?.stop();
+    await kafka?.deleteTopicsWithPrefix(`${rsRun}.`);
+    const client = new Client({ connectionString: requiredEnv('DATABASE_URL') });
+    await client.connect();
+    try {
+      await client.query(`DROP SCHEMA IF EXISTS "api_${rsRun}" CASCADE`);
+    } finally {
+      await client.end();
+    }
+  }, 60_000);
+
+  it('accepts a token signed by the issuer key and refuses other keys, HS256 and role-less tokens', async () => {
+    const claims = {
+      sub: 'carol',
+      role: 'advisor',
+      iss: JWT.issuer,
+      aud: JWT.audience,
+      exp: Math.floor(Date.now() / 1000) + 600,
+    };
+    const get = (token: string) =>
+      fetch(`${rsApi.baseUrl}/households`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (response) => response.status,
+      );
+    expect(await get(rs256(claims))).toBe(200);
+    expect(await get(rs256(claims, other.privateKey))).toBe(401);
+    // The public key is not an HMAC secret: a token "signed" with it under HS256 is refused.
+    expect(await get(jwt(claims, publicKey.export({ type: 'spki', format: 'pem' }).toString()))).toBe(401);
+    expect(await get(rs256({ ...claims, role: 'root' }))).toBe(401);
+    // No bootstrap key configured: an API key that looks right authenticates nobody.
+    expect(await get(`bk_0123456789abcdef_${'x'.repeat(43)}`)).toBe(401);
   });
 });
