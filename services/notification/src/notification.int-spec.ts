@@ -61,14 +61,22 @@ const household = {
   A: `household-a-${runId}`,
   B: `household-b-${runId}`,
   C: `household-c-${runId}`,
+  D: `household-d-${runId}`,
 } as const;
-const portfolio = { A: randomUUID(), B: randomUUID(), C: randomUUID(), late: randomUUID() } as const;
+const portfolio = {
+  A: randomUUID(),
+  B: randomUUID(),
+  C: randomUUID(),
+  D: randomUUID(),
+  late: randomUUID(),
+} as const;
 const staleSymbol = `STALE.${tag}`;
 const recipients = [`advisor-${runId}@example.com`, `client-${runId}@example.com`];
 
-const mail = new MailCapture();
+const bounce = `bounce-${runId}@example.com`;
+const mail = new MailCapture((address) => address === bounce);
 const webhooks = new WebhookReceiver((path, earlier) =>
-  path === '/flaky' ? (earlier < FLAKY_FAILURES ? 503 : 204) : path === '/down' ? 503 : 404,
+  path === '/flaky' ? (earlier < FLAKY_FAILURES ? 503 : 204) : path === '/down' ? 503 : 410,
 );
 let webhookBase: string;
 let service: ServiceProcess;
@@ -329,14 +337,19 @@ describe('notification service', () => {
         aPortfolioState({ portfolioId: portfolio.B, householdId: household.B, name: 'Trust B' }),
       );
       await send(PORTFOLIO_STATE_TOPIC, portfolio.C, holdingStale(portfolio.C, household.C, 'College C'));
+      await send(
+        PORTFOLIO_STATE_TOPIC,
+        portfolio.D,
+        aPortfolioState({ portfolioId: portfolio.D, householdId: household.D, name: 'Estate D' }),
+      );
       // Topics are consumed independently: a price.stale read before a portfolio's first snapshot
       // cannot name that portfolio (see README, Failure modes), so the events wait for the directory.
-      await waitFor('the three portfolios in the directory', async () => {
+      await waitFor('the four portfolios in the directory', async () => {
         const result = await db.query(
           `SELECT 1 FROM "${schema}".portfolio_directory WHERE portfolio_id = ANY($1::uuid[])`,
-          [[portfolio.A, portfolio.B, portfolio.C]],
+          [[portfolio.A, portfolio.B, portfolio.C, portfolio.D]],
         );
-        return result.rowCount === 3 ? true : undefined;
+        return result.rowCount === 4 ? true : undefined;
       });
     });
 
@@ -569,6 +582,41 @@ describe('notification service', () => {
       expect(metrics).toContain(
         'ballast_notification_delivery_attempts_total{channel="webhook",outcome="dead"} 1',
       );
+    });
+
+    it('gives up at once on a final answer: SMTP 550 for a mailbox, HTTP 410 for a webhook', async () => {
+      const put = await putPreferences(household.D, {
+        routes: { 'risk-alert': ['email', 'webhook'] },
+        email: { recipients: [bounce] },
+        webhook: { url: `${webhookBase}/gone`, secret: SECRET_B },
+      });
+      expect(put.status).toBe(200);
+      const alert = await send(RISK_ALERT_TOPIC, portfolio.D, aRiskAlert({ portfolioId: portfolio.D }));
+      const rows = await waitFor(
+        'both deliveries dead',
+        async () => {
+          const found = await db.query<{
+            channel: string;
+            status: string;
+            attempts: number;
+            last_error: string;
+          }>(
+            `SELECT channel, status, attempts, last_error FROM "${schema}".notification_delivery
+             WHERE source_message_id = $1 AND status = 'dead' ORDER BY channel`,
+            [alert.id],
+          );
+          return found.rows.length === 2 ? found.rows : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
+      expect(rows.map((row) => [row.channel, row.attempts])).toEqual([
+        ['email', 1],
+        ['webhook', 1],
+      ]);
+      expect(rows[0]?.last_error).toContain('SMTP 550');
+      expect(rows[1]?.last_error).toContain('HTTP 410');
+      expect(webhooks.requests.filter((request) => request.path === '/gone')).toHaveLength(1);
+      expect(mail.mails.filter((message) => message.to.includes(bounce))).toEqual([]);
     });
 
     it('streams a new notification live over server-sent events', async () => {

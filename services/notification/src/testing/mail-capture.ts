@@ -15,7 +15,8 @@ export class MailCapture {
   readonly mails: CapturedMail[] = [];
   private readonly server: SMTPServer;
 
-  constructor() {
+  /** `rejects`: recipients refused with a permanent `550` (a mailbox that does not exist). */
+  constructor(rejects: (address: string) => boolean = () => false) {
     this.server = new SMTPServer({
       authOptional: true,
       // Plain SMTP on localhost: no certificate to make up, and nodemailer sends without STARTTLS.
@@ -23,6 +24,12 @@ export class MailCapture {
       logger: false,
       // No reverse DNS of each client: a lookup that times out would slow every message down.
       disableReverseLookup: true,
+      onRcptTo: (address, _session, callback) => {
+        if (!rejects(address.address)) return callback();
+        const error = new Error(`mailbox ${address.address} unavailable`) as Error & { responseCode: number };
+        error.responseCode = 550;
+        return callback(error);
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
