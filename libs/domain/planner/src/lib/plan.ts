@@ -248,8 +248,18 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
   const sidesByAccount = accounts.map((account): TradeSides =>
     sides !== 'both' && underBuffer.has(account.id) ? 'sell' : sides,
   );
+  // Band mode trades only the out-of-band symbols, unless an account is also under its buffer and
+  // those symbols cannot raise its cash (an underweight one may only be bought): then the account may
+  // sell any in-band holding too, selling only, just what the buffer needs (its drift cost).
+  const bufferOnly =
+    policy.mode === 'band' && !obligationsOnly && underBuffer.size > 0
+      ? {
+          symbols: new Set(symbols.filter((symbol) => !outOfBand.has(symbol))),
+          accounts: new Set(accounts.flatMap((account, a) => (underBuffer.has(account.id) ? [a] : []))),
+        }
+      : undefined;
   const tradable =
-    policy.mode === 'band' && !obligationsOnly
+    policy.mode === 'band' && !obligationsOnly && bufferOnly === undefined
       ? symbols.filter((symbol) => outOfBand.has(symbol))
       : policy.mode === 'partial'
         ? largestDrifts(before, symbols, halted, policy.partialSymbols)
@@ -292,6 +302,7 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
       // flow or a buffer calls for may have to sell an underweight holding to raise the cash.
       policy.mode === 'band' && !obligationsOnly,
       solverNotes,
+      bufferOnly,
       request.taxPolicy === undefined
         ? new Map()
         : taxCurves(portfolio, price, request.asOf, request.taxPolicy, tradable),
@@ -648,6 +659,8 @@ function solve(
   towardTargetOnly: boolean,
   /** Receives what the explanation should say about the solve (a time limit reached). */
   notes: string[],
+  /** Band mode with an account under its buffer: in-band symbols, sold only, only in those accounts. */
+  bufferOnly: { readonly symbols: ReadonlySet<string>; readonly accounts: ReadonlySet<number> } | undefined,
   /** `account index/symbol` -> the tax curve of selling it (taxable accounts, with a tax policy). */
   taxCurves: ReadonlyMap<string, readonly TaxPiece[]>,
 ): Leg[] {
@@ -679,7 +692,9 @@ function solve(
       // solver's quantity to the grid cannot take a trade below the policy minimum.
       const effectiveMin = minTrade > 0 && !whole ? minTrade + p * 10 ** -FRACTIONAL_DIGITS : minTrade;
       const legs: { side: 'buy' | 'sell'; upper: number }[] = [];
-      const sides = sidesByAccount[a] ?? 'both';
+      const inBand = bufferOnly?.symbols.has(symbol) === true;
+      if (inBand && !bufferOnly?.accounts.has(a)) return;
+      const sides = inBand ? 'sell' : (sidesByAccount[a] ?? 'both');
       if (!doNotBuy.has(symbol) && sides !== 'sell') {
         const upper = Math.max(account.value.toNumber(), 0) / p;
         legs.push({ side: 'buy', upper: whole ? Math.floor(upper) : upper });
@@ -762,11 +777,29 @@ function solve(
     });
   });
 
+  // In-band sales that only the buffer allows raise at most the shortfall (one share's value more, so
+  // that a whole-share sale and its commission fit): band mode does not become a full rebalance.
+  for (const a of bufferOnly?.accounts ?? []) {
+    const account = accounts[a];
+    if (account === undefined) continue;
+    const sells = legVariables.filter(
+      (leg) => leg.accountIndex === a && leg.side === 'sell' && bufferOnly?.symbols.has(leg.symbol) === true,
+    );
+    if (sells.length === 0) continue;
+    const shortfall = Math.max(0, beta * account.value.toNumber() - account.cash.toNumber());
+    const largestShare = Math.max(...sells.map((leg) => legFloor.get(leg.name)?.price ?? 0));
+    constraints.push({
+      name: `bufonly_${a}`,
+      terms: sells.map((leg) => ({ variable: leg.name, coefficient: legFloor.get(leg.name)?.price ?? 0 })),
+      sense: '<=',
+      rhs: shortfall * (1 + sigma) + kappa * sells.length + largestShare + Math.max(minTrade, 0),
+    });
+  }
   const currentValue = new Map(before.rows.map((row) => [row.symbol, Number(row.marketValue)]));
   for (const [symbol, terms] of perSymbol) {
     const si = tradable.indexOf(symbol);
     const gap = (targetBySymbol.get(symbol) ?? 0) * V - (currentValue.get(symbol) ?? 0);
-    if (towardTargetOnly) {
+    if (towardTargetOnly && bufferOnly?.symbols.has(symbol) !== true) {
       // Band mode moves every out-of-band holding toward its target and never past its mirror image:
       // the net household trade has the sign of the gap and at most twice its size, so |drift| never
       // grows (issue 3's band-mode property). Full mode may sell an underweight holding to fund a
