@@ -280,11 +280,14 @@ export async function readBacktestConfig(context: CliContext, configPath: string
       return fail(field, 'expected { name, rebalance, policy }');
     const policy = entry as Record<string, unknown>;
     for (const key of Object.keys(policy)) {
-      if (!['name', 'rebalance', 'policy', 'targets', 'adaptiveBands'].includes(key)) {
-        fail(`${field}.${key}`, 'unknown field; expected name, rebalance, policy, targets, adaptiveBands');
+      if (!['name', 'rebalance', 'policy', 'targets', 'adaptiveBands', 'harvest'].includes(key)) {
+        fail(
+          `${field}.${key}`,
+          'unknown field; expected name, rebalance, policy, targets, adaptiveBands, harvest',
+        );
       }
     }
-    const object = (key: 'targets' | 'adaptiveBands') => {
+    const object = (key: 'targets' | 'adaptiveBands' | 'harvest') => {
       const value = policy[key];
       if (value === undefined) return {};
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -306,6 +309,7 @@ export async function readBacktestConfig(context: CliContext, configPath: string
       // Checked field by field by the backtester, whose errors name the policy and the field.
       ...(object('targets') as Pick<BacktestPolicy, 'targets'>),
       ...(object('adaptiveBands') as Pick<BacktestPolicy, 'adaptiveBands'>),
+      ...(object('harvest') as Pick<BacktestPolicy, 'harvest'>),
     };
   });
 

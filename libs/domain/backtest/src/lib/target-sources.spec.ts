@@ -112,6 +112,28 @@ describe('optimizer-driven targets', () => {
     expect(bad({ objective: 'hrp', options: { gamma: 1 } })).toThrow(
       /targets\.options\.gamma: unknown option/,
     );
+    expect(bad({ objective: 'hrp', options: { bounds: { lower: 0 } } })).toThrow(
+      /targets\.options\.bounds: expected \[lower, upper\]/,
+    );
+    expect(bad({ objective: 'hrp', options: { riskModel: 'shrunk' } })).toThrow(
+      /targets\.options\.riskModel: expected one of/,
+    );
+  });
+
+  it('applies [lower, upper] bounds to every asset', () => {
+    const bounded: BacktestPolicy = {
+      ...minVolMonthly,
+      targets: { objective: 'min-volatility', lookbackDays: 60, options: { bounds: [0.2, 0.45] } },
+    };
+    const run = runBacktest({ household, prices: syntheticPrices(200), policies: [bounded] }, solver)
+      .policies[0]!;
+    expect(run.targetChanges.length).toBeGreaterThan(0);
+    for (const change of run.targetChanges) {
+      for (const weight of Object.values(change.weights)) {
+        expect(weight).toBeGreaterThanOrEqual(0.2 - 1e-6);
+        expect(weight).toBeLessThanOrEqual(0.45 + 1e-6);
+      }
+    }
   });
 });
 

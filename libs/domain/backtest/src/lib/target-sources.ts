@@ -1,8 +1,11 @@
 import { type CalendarFrequency, type PortfolioFile } from '@ballast/domain-portfolio';
 import { latestScheduledDate } from '@ballast/domain-planner';
 import {
+  EXPECTED_RETURN_MODELS,
   type FallbackStep,
   OBJECTIVES,
+  RISK_MODELS,
+  type WeightBounds,
   type ObjectiveName,
   type OptimizeRequest,
   optimizePortfolio,
@@ -94,13 +97,8 @@ export function checkOptimizedTargets(
       `expected monthly, quarterly or annually, got ${JSON.stringify(source.every)}`,
     );
   }
-  for (const key of Object.keys(source.options ?? {})) {
-    if (!(OPTION_FIELDS as readonly string[]).includes(key)) {
-      throw new BacktestConfigError(
-        `${field}.options.${key}`,
-        `unknown option; expected ${OPTION_FIELDS.join(', ')}`,
-      );
-    }
+  for (const [key, value] of Object.entries(source.options ?? {})) {
+    checkOption(`${field}.options.${key}`, key, value);
   }
   if (template.sleeves.length > 0) {
     throw new BacktestConfigError(
@@ -111,6 +109,43 @@ export function checkOptimizedTargets(
   if (template.targets.length < 2) {
     throw new BacktestConfigError(field, 'the optimizer needs at least two targeted symbols');
   }
+}
+
+function checkOption(at: string, key: string, value: unknown): void {
+  const fail = (problem: string): never => {
+    throw new BacktestConfigError(at, problem);
+  };
+  if (!(OPTION_FIELDS as readonly string[]).includes(key)) {
+    fail(`unknown option; expected ${OPTION_FIELDS.join(', ')}`);
+  }
+  if (key === 'expectedReturns' && !(EXPECTED_RETURN_MODELS as readonly unknown[]).includes(value)) {
+    fail(`expected one of ${EXPECTED_RETURN_MODELS.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  if (key === 'riskModel' && !(RISK_MODELS as readonly unknown[]).includes(value)) {
+    fail(`expected one of ${RISK_MODELS.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  const numeric = ['span', 'riskFreeRate', 'targetVolatility', 'targetReturn', 'riskAversion', 'l2Gamma'];
+  if (numeric.includes(key) && !(typeof value === 'number' && Number.isFinite(value))) {
+    fail(`expected a number, got ${JSON.stringify(value)}`);
+  }
+  if (key === 'bounds' && boundsOf(value) === undefined) {
+    fail(`expected [lower, upper] (two numbers, lower <= upper), got ${JSON.stringify(value)}`);
+  }
+  const isStep = (step: unknown) =>
+    step === 'previous-weights' || (OBJECTIVES as readonly unknown[]).includes(step);
+  if (key === 'fallback' && !(Array.isArray(value) && value.every(isStep))) {
+    fail(`expected a list of objectives or previous-weights, got ${JSON.stringify(value)}`);
+  }
+}
+
+/** `[lower, upper]` weight bounds for every asset, as `ballast optimize --bounds LO,HI`. */
+function boundsOf(value: unknown): WeightBounds | undefined {
+  if (!Array.isArray(value) || value.length !== 2) return undefined;
+  const [lower, upper] = value as unknown[];
+  if (typeof lower !== 'number' || typeof upper !== 'number' || Number.isNaN(lower) || Number.isNaN(upper)) {
+    return undefined;
+  }
+  return lower <= upper ? { lower, upper } : undefined;
 }
 
 /**
@@ -152,9 +187,11 @@ export class TargetEstimator {
         values[row * n + k] = (series[day] ?? Number.NaN) / (series[day - 1] ?? Number.NaN) - 1;
       }
     }
-    const options = (this.source.options ?? {}) as Partial<OptimizeRequest>;
+    const { bounds, ...rest } = this.source.options ?? {};
+    const options = rest as Partial<OptimizeRequest>;
     const report = optimizePortfolio({
       ...options,
+      ...(bounds === undefined ? {} : { bounds: boundsOf(bounds) }),
       returns: { symbols: this.universe, dates: dates.slice(t - lookback + 1, t + 1), values },
       objective: this.source.objective,
       fallback: options.fallback ?? (['min-volatility', 'previous-weights'] as FallbackStep[]),
