@@ -83,8 +83,9 @@ export class DeliverySender implements OnApplicationBootstrap, OnApplicationShut
     private readonly publisher: EventPublisher,
     private readonly signals: NotificationSignals,
   ) {
-    // Long enough for the slowest attempt to finish before anyone else may retry the row.
-    this.leaseMs = 2 * config.DELIVERY_TIMEOUT_MS + 30_000;
+    // Long enough for the slowest attempt (connect, greeting and reply, each bounded by the timeout)
+    // to finish before anyone else may take the row again.
+    this.leaseMs = 3 * config.DELIVERY_TIMEOUT_MS + 1_000;
     this.deadLetterTopic = deadLetterTopicFor(consumerGroupId(config, NOTIFICATION_GROUP));
   }
 
