@@ -109,10 +109,17 @@ export class TaxBook {
   ): void {
     const today = dayNumber(date);
     this.openLosses = this.openLosses.filter((sale) => today - sale.day <= WASH_WINDOW_DAYS);
-    this.openPurchases = this.openPurchases.filter((purchase) => {
-      if (today - purchase.day > WASH_WINDOW_DAYS) return false;
-      // A replacement sold again before any loss matched it has nothing left to carry a basis.
-      return lotsOf(purchase.accountId, purchase.symbol)?.some((lot) => lot.lotId === purchase.purchaseId);
+    // A replacement can only absorb a loss with the shares it still holds: one partly or wholly sold
+    // since (a later sale relieved it) counts for what is left of it, and nothing when gone.
+    this.openPurchases = this.openPurchases.flatMap((purchase) => {
+      if (today - purchase.day > WASH_WINDOW_DAYS) return [];
+      const lot = lotsOf(purchase.accountId, purchase.symbol)?.find(
+        (held) => held.lotId === purchase.purchaseId,
+      );
+      if (lot === undefined || lot.quantity.lte(0)) return [];
+      return lot.quantity.lt(purchase.quantity)
+        ? [{ ...purchase, quantity: lot.quantity.toFixed() }]
+        : [purchase];
     });
     if (this.openLosses.length === 0 || this.openPurchases.length === 0) return;
     const report = findWashSales(this.openLosses, this.openPurchases, this.identity);

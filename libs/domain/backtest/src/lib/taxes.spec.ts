@@ -181,3 +181,38 @@ describe('TaxBook wash sales', () => {
     expect(book.yearTotals()[0]!.realizedLongTerm).toBe(-500);
   });
 });
+
+describe('TaxBook wash sales against a replacement partly sold since', () => {
+  const policy = parseTaxPolicy(undefined, { accountIds: ['taxable'], symbols: ['AAA'] });
+
+  it('matches only the shares the replacement still holds (the bench once failed here: matches claimed more than the lot)', () => {
+    const book = new TaxBook(policy, new Map([['taxable', 'taxable']]));
+    book.recordPurchase({
+      purchaseId: 'new',
+      accountId: 'taxable',
+      accountType: 'taxable',
+      symbol: 'AAA',
+      boughtOn: '2016-02-20',
+      quantity: '10',
+    });
+    // 7 of the 10 shares were sold since (at a gain, by another order): 3 are left.
+    const lots: SimulatedLot[] = [
+      { lotId: 'new', quantity: new Decimal(3), costBasis: new Decimal(300), acquired: '2016-02-20' },
+    ];
+    book.recordSale('taxable', 'AAA', '2016-03-01', [
+      {
+        lotId: 'old',
+        acquiredOn: '2015-01-05',
+        quantity: '10',
+        costBasis: '1500',
+        proceeds: '1000',
+        gain: '-500',
+        term: 'long',
+      },
+    ]);
+    expect(() => book.settleWashSales('2016-03-01', () => lots)).not.toThrow();
+    // 3 of the 10 shares sold at a loss are replaced: 150 disallowed.
+    expect(book.disallowedIn(2016)).toBe(150);
+    expect(lots.reduce((sum, lot) => sum + lot.costBasis.toNumber(), 0)).toBe(450);
+  });
+});
