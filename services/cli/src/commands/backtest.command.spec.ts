@@ -115,6 +115,35 @@ describe('ballast backtest', () => {
     expect(existsSync(path.join(dir, 'no'))).toBe(false);
   });
 
+  it('answers the README example over Lean data: total returns, adaptive bands, optimizer-driven targets', async () => {
+    const run = await ballast([
+      'backtest',
+      '--config',
+      path.join(cliDir, 'examples/lean-backtest.yaml'),
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as BacktestJson & {
+      policies: {
+        name: string;
+        metrics: { dividends: number };
+        targetChanges: unknown[];
+        regimeChanges: unknown[];
+      }[];
+    };
+    expect(result.pricesOnly).toBe(false);
+    expect(result.policies.map((policy) => policy.name)).toEqual([
+      'buy and hold',
+      'quarterly',
+      "5-point bands, adaptive to SPY's regime",
+      'min-volatility targets, re-estimated quarterly',
+    ]);
+    for (const policy of result.policies) expect(policy.metrics.dividends).toBeGreaterThan(0);
+    expect(result.policies[2]!.regimeChanges.length).toBeGreaterThan(0);
+    expect(result.policies[3]!.targetChanges.length).toBeGreaterThan(10);
+  });
+
   describe('rejects a bad configuration with an error naming the field', () => {
     it.each([
       [
@@ -136,10 +165,16 @@ describe('ballast backtest', () => {
         /from\/to: the range 2020-01-01\.\.2020-12-31 holds 0 day/,
       ],
       [
-        'a policy naming an optimizer objective',
+        'a policy naming an unknown objective',
+        { policies: [{ name: 'opt', targets: { objective: 'max-return' } }] },
+        1,
+        /policies\[0\] \(opt\)\.targets\.objective: unknown objective "max-return"; expected one of min-volatility, max-sharpe/,
+      ],
+      [
+        'a policy field that does not exist',
         { policies: [{ name: 'opt', objective: 'max-sharpe' }] },
         2,
-        /policies\[0\]\.objective: unknown field/,
+        /policies\[0\]\.objective: unknown field; expected name, rebalance, policy, targets, adaptiveBands, harvest/,
       ],
       [
         'cash flows before the start date',
