@@ -9,3 +9,16 @@ export {
   stateLotIds,
   UNTRACKED_LOT_PREFIX,
 } from './lib/portfolio-document';
+export {
+  type ApprovalPolicy,
+  approvalPolicySchema,
+  InvalidServicePolicyError,
+  type ObjectiveTargetPolicy,
+  parseApprovalPolicy,
+  parseTargetPolicy,
+  servicePolicyIssues,
+  type ServicePolicyIssue,
+  TARGET_OBJECTIVES,
+  type TargetPolicy,
+  targetPolicySchema,
+} from './lib/service-policy';
