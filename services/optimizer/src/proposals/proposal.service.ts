@@ -15,14 +15,15 @@ import { type PriceQuote } from '@ballast/domain-portfolio';
 import { APP_CONFIG } from '@ballast/platform-config';
 import { Outbox, UnprocessableMessageError } from '@ballast/platform-kafka';
 import {
+  InvalidServicePolicyError,
   type LedgerDocument,
+  parseTargetPolicy,
   portfolioDocumentFromState,
   servicePolicyOf,
 } from '@ballast/platform-ledger-snapshot';
 import { type EntityManager } from 'typeorm';
 import { type OptimizerConfig } from '../config/optimizer.config';
 import { HISTORY_PORT, type HistoryPort } from '../history/history.port';
-import { InvalidTargetPolicyError, parseTargetPolicy } from '../targets/target-policy';
 import { TargetWeightsService } from '../targets/target-weights.service';
 import { PortfolioSnapshot } from './optimizer.entities';
 import { cashFlowOf, describeTrigger, withRegimeBands } from './drift-run';
@@ -196,7 +197,7 @@ export class ProposalService {
     try {
       targetPolicy = parseTargetPolicy(servicePolicyOf(state).targets);
     } catch (error) {
-      if (error instanceof InvalidTargetPolicyError) throw new UnprocessableMessageError(error.message);
+      if (error instanceof InvalidServicePolicyError) throw new UnprocessableMessageError(error.message);
       throw error;
     }
     const targets = await this.targets.targetsFor(state, targetPolicy, asOfDate);

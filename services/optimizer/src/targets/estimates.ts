@@ -7,7 +7,7 @@ import {
   type SeriesMatrix,
 } from '@ballast/domain-optimizer';
 import { type DailyClose } from '../history/history.port';
-import { type ObjectiveTargetPolicy } from './target-policy';
+import { type ObjectiveTargetPolicy } from '@ballast/platform-ledger-snapshot';
 
 /** Annualised sample covariance and CAGR expected returns of a universe over a window (252 a year). */
 export interface Estimates {

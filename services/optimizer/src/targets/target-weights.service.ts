@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type PortfolioStatePayload } from '@ballast/contracts';
 import { APP_CONFIG } from '@ballast/platform-config';
+import { type TargetPolicy } from '@ballast/platform-ledger-snapshot';
 import { REDIS_CLIENT, redisKey } from '@ballast/platform-redis';
 import type Redis from 'ioredis';
 import { type OptimizerConfig } from '../config/optimizer.config';
 import { HISTORY_PORT, type HistoryPort } from '../history/history.port';
 import { type Estimates, estimatesFromHistory, objectiveWeights } from './estimates';
-import { type TargetPolicy } from './target-policy';
 
 /** Redis key of the estimates of a universe over a window ending on a date. */
 export function estimatesKey(

@@ -19,8 +19,13 @@ import {
   type WashDecision,
   type WashResolution,
 } from '@ballast/domain-tax';
-import { portfolioDocumentFromState, servicePolicyOf, stateLotIds } from '@ballast/platform-ledger-snapshot';
-import { type ApprovalPolicy, parseApprovalPolicy } from './approval-policy';
+import {
+  type ApprovalPolicy,
+  parseApprovalPolicy,
+  portfolioDocumentFromState,
+  servicePolicyOf,
+  stateLotIds,
+} from '@ballast/platform-ledger-snapshot';
 
 export interface TaxOrdersInput {
   readonly state: PortfolioStatePayload;
