@@ -5,6 +5,7 @@
  *  - a price.stale symbol blocks the portfolio (no drift.detected, the reason visible over HTTP) until
  *    a fresh tick of the symbol, which then lets the drift through;
  *  - a risk limit of the policy alerts once per breach episode, again after it has ended;
+ *  - adaptive bands follow the regime of a benchmark's daily closes (a crisis doubles the band);
  *  - poison messages (not JSON, a bad tick, a policy the monitor cannot evaluate) go to the consumer's
  *    dead-letter topic with the reason, and the messages behind them are still processed.
  * Each run has its own topic and group prefixes, schema and symbols.
@@ -354,6 +355,59 @@ describe('monitor: risk limits', () => {
     ]);
     expect(alerts[0]?.value).toBeCloseTo(0.75, 12);
     expect(await outboxCount(DRIFT_DETECTED_TOPIC, portfolioId)).toBe(0);
+  });
+});
+
+describe('monitor: regime-adaptive bands', () => {
+  const portfolioId = randomUUID();
+  const suffix = runId.slice(-6).toUpperCase();
+  const [first, second, benchmark] = [`A${suffix}`, `C${suffix}`, `X${suffix}`];
+
+  it('widens the band in a crisis of the benchmark: 6 points pass, 15 fire with the regime in the event', async () => {
+    await publish(
+      PORTFOLIO_STATE_TOPIC,
+      portfolioId,
+      envelopeOf(
+        PORTFOLIO_STATE_TOPIC,
+        aState(portfolioId, [first, second], {
+          // A short window so that ten closes classify (the defaults need 21 and a week's dwell).
+          planningPolicy: {
+            adaptiveBands: { benchmark, thresholds: { volatilityWindow: 5, minDwellPeriods: 1 } },
+          },
+        }),
+      ),
+    );
+    await holds(portfolioId);
+    // Daily swings of about ±8% on a falling benchmark (the benchmark is not held).
+    const closes = ['100', '92', '99', '91', '84', '90', '80', '86', '75', '70'];
+    for (const [index, close] of closes.entries()) {
+      await tick(benchmark, close, `2024-03-${String(index + 1).padStart(2, '0')}T21:00:00.000Z`);
+    }
+    await processed(benchmark, '2024-03-10T21:00:00.000Z');
+
+    await tick(first, '100', '2024-03-11T21:00:00.000Z');
+    await tick(second, '100', '2024-03-11T21:00:00.000Z');
+    await processed(second, '2024-03-11T21:00:00.000Z');
+    await processed(first, '2024-03-11T21:00:00.000Z');
+    // 60 × 130 / 11 800 = 66.1%: 6.1 points over, outside the policy's ±5 but inside the crisis ±10.
+    await tick(first, '130', '2024-03-11T21:10:00.000Z');
+    await processed(first, '2024-03-11T21:10:00.000Z');
+    expect(await view(portfolioId)).toMatchObject({ blockedReason: null, activeTriggers: [] });
+    expect(await outboxCount(DRIFT_DETECTED_TOPIC, portfolioId)).toBe(0);
+
+    // 60 × 200 / 16 000 = 75%: 15 points over.
+    await tick(first, '200', '2024-03-11T21:20:00.000Z');
+    const event = await waitFor(
+      'drift.detected under adaptive bands',
+      () => payloadsOf<DriftDetectedPayload>(DRIFT_DETECTED_TOPIC, portfolioId)[0],
+    );
+    expect(event.regime).toMatchObject({ benchmark, regime: 'crisis', bandScale: 2 });
+    expect(
+      event.triggers.map((t) => (t.kind === 'absolute-band' ? [t.symbol, t.bandBps] : [t.kind])),
+    ).toEqual([
+      [first, 1000],
+      [second, 1000],
+    ]);
   });
 });
 
