@@ -239,8 +239,10 @@ export class DriftMonitorService implements OnApplicationBootstrap, OnModuleDest
     }
     const symbols = indexedSymbols(state);
     // One connection per transaction: the two reads run one after the other anyway.
-    const priceRows = await manager.find(LatestPrice, { where: { symbol: In(symbols) } });
-    const staleRows = await manager.find(StaleSymbol, { where: { symbol: In(symbols) } });
+    const priceRows =
+      symbols.length === 0 ? [] : await manager.find(LatestPrice, { where: { symbol: In(symbols) } });
+    const staleRows =
+      symbols.length === 0 ? [] : await manager.find(StaleSymbol, { where: { symbol: In(symbols) } });
     const prices = new Map<string, MonitorQuote>(
       priceRows.map((row) => [
         row.symbol,
