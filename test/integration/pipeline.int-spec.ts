@@ -17,11 +17,13 @@
  *  - poison messages sent ahead of the flow on every topic, with the portfolio's key (so on the
  *    partitions the flow uses), each land in the dead-letter topic of every consumer of that topic,
  *    with the reason, and the flow behind them still runs;
- *  - approval with moved prices is refused (409), the proposer above four eyes is refused (403),
- *    requests without a credential or for another household are refused (401/403/404) and change
- *    nothing.
- * Fault tests (SIGKILL of every service at a random point of a second flow) follow in the same file,
- * on the same stack.
+ *  - approval with moved prices is refused (409); a person who asked for a rebalance cannot approve
+ *    its proposal above four eyes (403); requests without a credential or for another household are
+ *    refused (401/403/404) and change nothing.
+ * Fault tests follow on the same stack: every message of the first flow redelivered (no second
+ * effect), then a second rebalance (new targets) during which every service is SIGKILLed at a
+ * seeded random point (E2E_CHAOS_SEED replays an order of kills) and restarted; every approved order
+ * must reach the paper broker exactly once and each fill the ledger once.
  *
  * Isolation as in walking-skeleton.int-spec.ts: a topic prefix, a consumer-group prefix, PostgreSQL
  * schemas and a Redis prefix of this run only, deleted at the end.
@@ -83,14 +85,28 @@ const BOOTSTRAP_KEY = `bootstrap-${randomUUID()}-${randomUUID()}`;
 const NOTIFICATION_TOKEN = `notify-${randomUUID()}`;
 const SERVICE_NAMES = ['api', 'market-data', 'monitor', 'optimizer', 'tax', 'execution', 'notification'];
 
+/** The last `count` weekdays before today (UTC), oldest first. */
+function weekdaysBeforeToday(count: number): string[] {
+  const days: string[] = [];
+  const day = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`);
+  while (days.length < count) {
+    day.setUTCDate(day.getUTCDate() - 1);
+    if (day.getUTCDay() !== 0 && day.getUTCDay() !== 6) days.unshift(day.toISOString().slice(0, 10));
+  }
+  return days;
+}
+
 /**
  * Three trading days of a 60/40 SPY/TLT household: in band on the first two, SPY down 25% on the
- * third, which takes SPY about 7 points under its target (band: 5 points).
+ * third, which takes SPY about 7 points under its target (band: 5 points). The days are the last
+ * weekdays before today: a rebalance requested by a person is priced from market-data's recent daily
+ * closes (the optimizer takes none older than ten days).
  */
+const [DAY1, DAY2, DAY3] = weekdaysBeforeToday(3) as [string, string, string];
 const DAYS = [
-  { date: '2026-11-16', SPY: '500.00', TLT: '100.00' },
-  { date: '2026-11-17', SPY: '490.00', TLT: '100.50' },
-  { date: '2026-11-18', SPY: '375.00', TLT: '101.00' },
+  { date: DAY1, SPY: '500.00', TLT: '100.00' },
+  { date: DAY2, SPY: '490.00', TLT: '100.50' },
+  { date: DAY3, SPY: '375.00', TLT: '101.00' },
 ] as const;
 const BREACH = DAYS[2];
 const INITIAL = { cash: '1000.00', SPY: '60', TLT: '200' } as const;
@@ -421,6 +437,7 @@ let proposal: RebalanceProposedPayload;
 let proposed: OrdersProposedPayload;
 let approved: OrdersApprovedPayload;
 let executed: OrdersExecutedPayload[];
+let requestedProposalId: string;
 
 describe('the pipeline: a band crossed -> executed, explained orders and an updated ledger', () => {
   it('creates a household through the api: accounts, lots, targets and a planning policy; portfolio.state reaches the monitor', async () => {
@@ -593,7 +610,39 @@ describe('the pipeline: a band crossed -> executed, explained orders and an upda
     if (tltSell !== undefined) expect(tltSell.lots.map((lot) => lot.lotId)).toEqual(['tlt-2021']);
   });
 
-  it('refuses an approval when prices moved beyond the tolerance, and the proposer above four eyes; two approvers approve', async () => {
+  it('refuses, above four eyes, the approval of the person who asked for the rebalance', async () => {
+    // While the drift's proposal waits, paula asks for a rebalance herself: the proposal is hers.
+    const requested = await call('POST', `/portfolios/${portfolioId}/rebalance-requests`, keys['paula'], {
+      reason: 'review after the sell-off',
+    });
+    expect(requested.status).toBe(202);
+    const hers = await waitFor(
+      "the api to hold paula's proposal",
+      async () => {
+        const list = await call('GET', `/proposals?portfolioId=${portfolioId}`, keys['ann']);
+        return (list.body as unknown as { proposalId: string; proposedBy: string | null }[]).find(
+          (entry) => entry.proposedBy === 'paula',
+        );
+      },
+      { timeoutMs: 90_000 },
+    );
+    requestedProposalId = hers.proposalId;
+    const url = `/proposals/${hers.proposalId}/approve`;
+    const byProposer = await call('POST', url, keys['paula']);
+    expect(byProposer.status).toBe(403);
+    expect(byProposer.body['code']).toBe('proposer-four-eyes');
+    const view = await call('GET', `/proposals/${hers.proposalId}`, keys['ann']);
+    expect(view.body['approversRequired']).toBe(2);
+    expect(view.body['status']).toBe('pending');
+    // One rebalance at a time: a person rejects the second proposal.
+    const rejected = await call('POST', `/proposals/${hers.proposalId}/reject`, keys['ann'], {
+      reason: 'the drift proposal covers it',
+    });
+    expect(rejected.status).toBe(200);
+    expect((await call('GET', `/proposals/${hers.proposalId}`, keys['ann'])).body['status']).toBe('rejected');
+  });
+
+  it('refuses an approval when prices moved beyond the tolerance, an advisor's and another household's; two approvers approve', async () => {
     const view = await waitFor(
       'the api to hold the proposal',
       async () => {
@@ -725,12 +774,13 @@ describe('the pipeline: a band crossed -> executed, explained orders and an upda
       const found = items.map((item) => item.kind);
       return found.filter((kind) => kind === 'order-executed').length >= executed.length &&
         found.includes('drift') &&
-        found.includes('approval-required')
+        found.filter((kind) => kind === 'approval-required').length >= 2
         ? found
         : undefined;
     });
     expect(kinds.filter((kind) => kind === 'drift')).toHaveLength(1);
-    expect(kinds.filter((kind) => kind === 'approval-required')).toHaveLength(1);
+    // The drift's proposal and paula's, both waiting for people.
+    expect(kinds.filter((kind) => kind === 'approval-required')).toHaveLength(2);
     expect(kinds.filter((kind) => kind === 'order-executed')).toHaveLength(executed.length);
     expect(kinds).not.toContain('order-rejected');
   });
@@ -823,10 +873,10 @@ describe('the pipeline: a band crossed -> executed, explained orders and an upda
   });
 });
 
-describe('faults on the running pipeline: redelivery, SIGKILL of every service, four eyes', () => {
+describe('faults on the running pipeline: redelivery, and SIGKILL of every service', () => {
   /** Raw records of the first flow, sent again byte for byte (a redelivery: same message ids). */
   const firstFlow: { name: string; key: string; value: string }[] = [];
-  let requestProposalId: string;
+  let secondProposalId = '';
   let secondApproved: OrdersApprovedPayload;
   let versionBefore: number;
   /** A seeded shuffle, so that a failing order of kills can be replayed with E2E_CHAOS_SEED. */
@@ -874,8 +924,23 @@ describe('faults on the running pipeline: redelivery, SIGKILL of every service, 
     expect(versionBefore).toBe(2 + executed.length);
   });
 
-  it(`runs a second rebalance requested by a person while every service is SIGKILLed at a random point and restarted`, async () => {
-    // New targets, then a person asks for a rebalance: the proposal is theirs.
+  it('runs a second rebalance while every service is SIGKILLed at a random point and restarted', async () => {
+    // Today's prices first (unchanged): the ledger booked the first fills today, and a plan is made
+    // as of its prices' date, which must not be before the lots it sells were bought.
+    const now = new Date(Date.now() - 60_000).toISOString();
+    await rawPrice('SPY', BREACH.SPY, now);
+    await rawPrice('TLT', BREACH.TLT, now);
+    await apiHoldsPrice('TLT', BREACH.TLT, now);
+    await waitFor('the monitor to hold the new prices', async () => {
+      const view = (await (await fetch(`${svc('monitor').baseUrl}/portfolios/${portfolioId}`)).json()) as {
+        prices: { symbol: string; asOf: string }[];
+      };
+      return view.prices.length === 2 &&
+        view.prices.every((price) => Date.parse(price.asOf) === Date.parse(now))
+        ? true
+        : undefined;
+    });
+    // New targets: the portfolio is now out of its bands, and the monitor says so.
     const targets = await call('PUT', `/portfolios/${portfolioId}/targets`, keys['alice'], {
       targets: [
         { symbol: 'SPY', weight: 0.5 },
@@ -884,48 +949,24 @@ describe('faults on the running pipeline: redelivery, SIGKILL of every service, 
     });
     expect(targets.status).toBe(200);
     await crash('after the targets changed (portfolio.state in flight)');
-    const requested = await call('POST', `/portfolios/${portfolioId}/rebalance-requests`, keys['paula'], {
-      reason: 'new targets',
-    });
-    expect(requested.status).toBe(202);
-    await crash('after the rebalance request (rebalance.requested in flight)');
 
-    const mine = await waitFor(
-      "the api to hold paula's proposal",
+    const known = new Set([proposed.proposalId, requestedProposalId]);
+    const pending = await waitFor(
+      'a proposal for the new targets',
       async () => {
-        const list = await call('GET', `/proposals?portfolioId=${portfolioId}`, keys['ann']);
-        const found = (
-          list.body as unknown as { proposalId: string; proposedBy: string | null; status: string }[]
-        ).find((entry) => entry.proposedBy === 'paula');
-        return found;
+        const list = await call('GET', `/proposals?portfolioId=${portfolioId}&status=pending`, keys['ann']);
+        const found = (list.body as unknown as { proposalId: string }[]).filter(
+          (p) => !known.has(p.proposalId),
+        );
+        return found.length > 0 ? found : undefined;
       },
-      { timeoutMs: 180_000 },
+      { timeoutMs: 240_000 },
     );
-    requestProposalId = mine.proposalId;
+    secondProposalId = pending[0]?.proposalId ?? '';
     await crash('when the proposal reached the api');
-    // The monitor may also have proposed for the new targets on its own: one rebalance at a time,
-    // so any other pending proposal of the portfolio is rejected by a person.
-    const others = (
-      (await call('GET', `/proposals?portfolioId=${portfolioId}&status=pending`, keys['ann']))
-        .body as unknown as {
-        proposalId: string;
-      }[]
-    ).filter((entry) => entry.proposalId !== requestProposalId);
-    for (const other of others) {
-      expect(
-        (await call('POST', `/proposals/${other.proposalId}/reject`, keys['ann'], { reason: 'superseded' }))
-          .status,
-      ).toBe(200);
-    }
-
-    const url = `/proposals/${requestProposalId}/approve`;
-    const view = await call('GET', `/proposals/${requestProposalId}`, keys['ann']);
-    expect(view.body['approversRequired']).toBe(2);
-    const byProposer = await call('POST', url, keys['paula']);
-    expect(byProposer.status).toBe(403);
-    expect(byProposer.body['code']).toBe('proposer-four-eyes');
-    expect((await call('GET', `/proposals/${requestProposalId}`, keys['ann'])).body['status']).toBe(
-      'pending',
+    const url = `/proposals/${secondProposalId}/approve`;
+    expect((await call('GET', `/proposals/${secondProposalId}`, keys['ann'])).body['approversRequired']).toBe(
+      2,
     );
     expect((await call('POST', url, keys['ann'])).status).toBe(200);
     await crash('between the two approvals');
@@ -937,19 +978,19 @@ describe('faults on the running pipeline: redelivery, SIGKILL of every service, 
     secondApproved = await waitFor(
       'orders.approved of the second flow',
       () =>
-        payloads<OrdersApprovedPayload>(ORDERS_APPROVED_TOPIC, (p) => p.proposalId === requestProposalId)[0],
+        payloads<OrdersApprovedPayload>(ORDERS_APPROVED_TOPIC, (p) => p.proposalId === secondProposalId)[0],
       { timeoutMs: 120_000 },
     );
     await waitFor(
       'a first orders.executed of the second flow',
       () =>
-        payloads<OrdersExecutedPayload>(ORDERS_EXECUTED_TOPIC, (p) => p.proposalId === requestProposalId)[0],
-      { timeoutMs: 180_000 },
+        payloads<OrdersExecutedPayload>(ORDERS_EXECUTED_TOPIC, (p) => p.proposalId === secondProposalId)[0],
+      { timeoutMs: 240_000 },
     );
     await crash('while the orders execute (orders.executed in flight)');
     while (killed.length < killOrder.length) await crash('after the flow');
     expect([...killed].sort()).toEqual([...SERVICE_NAMES].sort());
-  });
+  }, 900_000);
 
   it('executed every approved order exactly once at the paper broker, and the ledger applied each fill once', async () => {
     const clientOrderIds = [...approved.orders, ...secondApproved.orders].map((order) => order.clientOrderId);
@@ -959,11 +1000,11 @@ describe('faults on the running pipeline: redelivery, SIGKILL of every service, 
         const done = new Set([
           ...payloads<OrdersExecutedPayload>(
             ORDERS_EXECUTED_TOPIC,
-            (p) => p.proposalId === requestProposalId,
+            (p) => p.proposalId === secondProposalId,
           ).map((p) => p.clientOrderId),
           ...payloads<{ clientOrderId: string; proposalId: string }>(
             ORDERS_REJECTED_TOPIC,
-            (p) => p.proposalId === requestProposalId,
+            (p) => p.proposalId === secondProposalId,
           ).map((p) => p.clientOrderId),
         ]);
         return secondApproved.orders.every((order) => done.has(order.clientOrderId)) ? done : undefined;
@@ -1033,5 +1074,5 @@ describe('faults on the running pipeline: redelivery, SIGKILL of every service, 
     expect(
       distinctIds<OrdersExecutedPayload>(ORDERS_EXECUTED_TOPIC, (p) => p.proposalId === approved.proposalId),
     ).toBe(approved.orders.length);
-  });
+  }, 600_000);
 });
