@@ -642,7 +642,7 @@ describe('the pipeline: a band crossed -> executed, explained orders and an upda
     expect((await call('GET', `/proposals/${hers.proposalId}`, keys['ann'])).body['status']).toBe('rejected');
   });
 
-  it('refuses an approval when prices moved beyond the tolerance, an advisor's and another household's; two approvers approve', async () => {
+  it('refuses an approval when prices moved beyond the tolerance, by an advisor and by another household; two approvers approve', async () => {
     const view = await waitFor(
       'the api to hold the proposal',
       async () => {
