@@ -6,8 +6,9 @@
  *    a fresh tick of the symbol, which then lets the drift through;
  *  - a risk limit of the policy alerts once per breach episode, again after it has ended;
  *  - adaptive bands follow the regime of a benchmark's daily closes (a crisis doubles the band);
- *  - poison messages (not JSON, a bad tick, a policy the monitor cannot evaluate) go to the consumer's
- *    dead-letter topic with the reason, and the messages behind them are still processed.
+ *  - poison messages (not JSON, a bad tick) go to the consumer's dead-letter topic with the reason, and
+ *    the messages behind them are still processed; a snapshot whose policy cannot be read is held but
+ *    decides nothing (the fields named over HTTP) until a corrected one arrives.
  * Each run has its own topic and group prefixes, schema and symbols.
  */
 import { randomUUID } from 'node:crypto';
@@ -415,7 +416,7 @@ describe('monitor: poison messages', () => {
   const portfolioId = randomUUID();
   const suffix = runId.slice(-6).toUpperCase();
 
-  it('dead-letters a value that is not JSON, a bad tick and a policy it cannot evaluate, and keeps going', async () => {
+  it('dead-letters a value that is not JSON and a bad tick; holds a policy it cannot read without deciding on it', async () => {
     await kafka.send(topic(PORTFOLIO_STATE_TOPIC), [{ key: portfolioId, value: 'not json {' }]);
     const badTick = envelopeOf(PRICE_TICK_TOPIC, {
       ...aTick(`P${suffix}`, '-1', '2024-03-15T14:00:00.000Z'),
@@ -428,25 +429,41 @@ describe('monitor: poison messages', () => {
       }),
     );
     await publish(PORTFOLIO_STATE_TOPIC, portfolioId, badPolicy);
-    // Behind them, the good snapshot (version 2) is processed.
+    // Behind the poison message, the snapshot is held, blocked with every bad field named.
+    await holds(portfolioId, 1);
+    const blocked = await waitFor('the invalid policy to be reported', async () => {
+      const reason = (await view(portfolioId))?.blockedReason;
+      return reason?.startsWith('invalid-policy: ') === true ? reason : undefined;
+    });
+    expect(blocked).toContain('planningPolicy.riskLimits.maxDrawdown: must be at most 1');
+    expect(blocked).toContain('planningPolicy.cooldownDays: ');
+    // Prices that would cross the band decide nothing on that policy.
+    await tick(`P${suffix}`, '130', '2024-03-15T14:00:00.000Z');
+    await tick(`Q${suffix}`, '100', '2024-03-15T14:00:00.000Z');
+    await processed(`P${suffix}`, '2024-03-15T14:00:00.000Z');
+    await processed(`Q${suffix}`, '2024-03-15T14:00:00.000Z');
+    expect((await view(portfolioId))?.blockedReason).toBe(blocked);
+    expect(await outboxCount(DRIFT_DETECTED_TOPIC, portfolioId)).toBe(0);
+    // The corrected snapshot (version 2) is evaluated: 60 × 130 / 11 800 is out of band.
     await publish(
       PORTFOLIO_STATE_TOPIC,
       portfolioId,
       envelopeOf(PORTFOLIO_STATE_TOPIC, aState(portfolioId, [`P${suffix}`, `Q${suffix}`], { version: 2 })),
     );
     await holds(portfolioId, 2);
-
-    const letters = await waitFor('two dead letters of portfolio.state', () => {
-      const found = kafka.messages(topic(PORTFOLIO_DLQ), (m) => m.key === portfolioId);
-      return found.length >= 2 ? found : undefined;
-    });
-    const reasons = letters.map(
-      (letter) => (letter.json as { reason: { kind: string; message: string } }).reason,
+    const detected = await waitFor(
+      'drift.detected on the corrected policy',
+      () => payloadsOf<DriftDetectedPayload>(DRIFT_DETECTED_TOPIC, portfolioId)[0],
     );
-    expect(reasons[0]?.kind).toBe('schema');
-    expect(reasons[1]?.kind).toBe('validation');
-    expect(reasons[1]?.message).toContain('planningPolicy.riskLimits.maxDrawdown: must be at most 1');
-    expect(reasons[1]?.message).toContain('planningPolicy.cooldownDays: ');
+    expect(detected.stateVersion).toBe(2);
+    expect((await view(portfolioId))?.blockedReason).toBeNull();
+
+    const letter = await waitFor(
+      'the dead letter of portfolio.state',
+      () => kafka.messages(topic(PORTFOLIO_DLQ), (m) => m.key === portfolioId)[0],
+    );
+    expect((letter.json as { reason: { kind: string } }).reason.kind).toBe('schema');
+    expect(kafka.messages(topic(PORTFOLIO_DLQ), (m) => m.key === portfolioId)).toHaveLength(1);
 
     const tickLetter = await waitFor(
       'the dead letter of the bad tick',

@@ -17,7 +17,7 @@ import {
 } from '@ballast/contracts';
 import { type RegimeReading } from '@ballast/domain-signals';
 import { APP_CONFIG } from '@ballast/platform-config';
-import { Outbox, UnprocessableMessageError } from '@ballast/platform-kafka';
+import { Outbox } from '@ballast/platform-kafka';
 import { type MonitorConfig, REGIME_HISTORY_DAYS } from '../config/monitor.config';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager, In, LessThan } from 'typeorm';
@@ -47,8 +47,14 @@ export class DriftMonitorService implements OnApplicationBootstrap, OnModuleDest
   private readonly logger = new Logger(DriftMonitorService.name);
   readonly index = new SymbolIndex();
   private refreshTimer: NodeJS.Timeout | null = null;
-  /** Parsed policies by portfolio, valid for one snapshot version (parsing per tick would be waste). */
-  private readonly policies = new Map<string, { version: number; policy: MonitorPolicy }>();
+  /**
+   * Parsed policies by portfolio, valid for one snapshot version (parsing per tick would be waste);
+   * a policy that cannot be evaluated is kept as its error, so that it is reported, not re-parsed.
+   */
+  private readonly policies = new Map<
+    string,
+    { version: number; policy: MonitorPolicy | InvalidMonitorPolicyError }
+  >();
   /** Regime readings by benchmark, valid for one day and one set of thresholds. */
   private readonly regimes = new Map<string, { key: string; reading: RegimeReading | null }>();
 
@@ -95,20 +101,6 @@ export class DriftMonitorService implements OnApplicationBootstrap, OnModuleDest
         `portfolio ${state.portfolioId} v${state.version} ignored: v${stored.version} is already held`,
       );
       return;
-    }
-    // A policy the monitor cannot evaluate is refused here, with every bad field named, rather than
-    // failing on every tick; the version held stays the last good one.
-    try {
-      this.policies.set(state.portfolioId, {
-        version: state.version,
-        policy: monitorPolicyOf(state, state.updatedAt),
-      });
-    } catch (error) {
-      if (error instanceof InvalidMonitorPolicyError) {
-        evaluations.inc({ outcome: 'invalid-policy' });
-        throw new UnprocessableMessageError(error.message);
-      }
-      throw error;
     }
     await manager.upsert(
       MonitoredPortfolio,
@@ -208,11 +200,22 @@ export class DriftMonitorService implements OnApplicationBootstrap, OnModuleDest
     for (const portfolioId of affected) await this.evaluate(manager, portfolioId, cause);
   }
 
+  /** @throws InvalidMonitorPolicyError naming every bad field of the snapshot's policy */
   private policyOf(portfolio: MonitoredPortfolio): MonitorPolicy {
     const cached = this.policies.get(portfolio.portfolioId);
-    if (cached !== undefined && cached.version === portfolio.version) return cached.policy;
-    const policy = monitorPolicyOf(portfolio.state, portfolio.state.updatedAt);
-    this.policies.set(portfolio.portfolioId, { version: portfolio.version, policy });
+    let policy: MonitorPolicy | InvalidMonitorPolicyError;
+    if (cached !== undefined && cached.version === portfolio.version) {
+      policy = cached.policy;
+    } else {
+      try {
+        policy = monitorPolicyOf(portfolio.state, portfolio.state.updatedAt);
+      } catch (error) {
+        if (!(error instanceof InvalidMonitorPolicyError)) throw error;
+        policy = error;
+      }
+      this.policies.set(portfolio.portfolioId, { version: portfolio.version, policy });
+    }
+    if (policy instanceof InvalidMonitorPolicyError) throw policy;
     return policy;
   }
 
@@ -232,7 +235,9 @@ export class DriftMonitorService implements OnApplicationBootstrap, OnModuleDest
     try {
       policy = this.policyOf(portfolio);
     } catch (error) {
-      // Only a snapshot stored before the monitor checked policies can get here.
+      // The snapshot is held (it is the ledger's latest: holdings must not go back to an older
+      // version), but nothing is decided on a policy that cannot be read: no trigger, no alert, the
+      // fields named in the log, the metric and blockedReason, until a corrected snapshot arrives.
       if (!(error instanceof InvalidMonitorPolicyError)) throw error;
       await this.block(manager, portfolio, 'invalid-policy', error.message);
       return;
