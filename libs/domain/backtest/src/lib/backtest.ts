@@ -464,6 +464,17 @@ function simulate(input: SimulationInput): PolicyResult {
   };
   let taxPaid = new Decimal(0);
   const paidOn = new Map<number, string>();
+  // A policy with an annual gains budget counts what the year has realized so far against it.
+  const realizedThisYear = (date: string) => {
+    if (input.taxPolicy.gainsBudget === null) return {};
+    const year = taxBook.yearTotals().find((entry) => entry.year === Number(date.slice(0, 4)));
+    return {
+      realizedThisYear: {
+        realizedNetGains: String((year?.realizedShortTerm ?? 0) + (year?.realizedLongTerm ?? 0)),
+        estimatedTax: String(year?.tax ?? 0),
+      },
+    };
+  };
   // Tax the taxable accounts' cash could not cover, raised by selling through the planner.
   let taxToRaise: { account: string; amount: Decimal } | undefined;
   let targets = symbols.map((symbol) => template.targets.find((t) => t.symbol === symbol)?.weight ?? 0);
@@ -669,6 +680,7 @@ function simulate(input: SimulationInput): PolicyResult {
             prices: quotesOfDay(),
             asOf: row.date,
             taxPolicy: input.taxPolicy,
+            ...realizedThisYear(row.date),
           },
           input.solver,
         );
@@ -702,7 +714,13 @@ function simulate(input: SimulationInput): PolicyResult {
         },
       };
       const plan = planRebalance(
-        { portfolio, prices: quotesOfDay(), asOf: row.date, taxPolicy: input.taxPolicy },
+        {
+          portfolio,
+          prices: quotesOfDay(),
+          asOf: row.date,
+          taxPolicy: input.taxPolicy,
+          ...realizedThisYear(row.date),
+        },
         input.solver,
       );
       if (flow !== undefined) {

@@ -216,3 +216,61 @@ describe('TaxBook wash sales against a replacement partly sold since', () => {
     expect(lots.reduce((sum, lot) => sum + lot.costBasis.toNumber(), 0)).toBe(450);
   });
 });
+
+describe('an annual gains budget in the simulation', () => {
+  let solver: LinearSolver;
+  beforeAll(async () => {
+    solver = await loadHighsSolver();
+  });
+
+  it("keeps each year's realized gains within the policy's budget", () => {
+    // Prices double over two years: rebalancing AAA/BBB back to 50/50 monthly realizes gains.
+    const rows: WidePrices['rows'][number][] = [];
+    let t = 0;
+    for (let day = Date.parse('2015-01-02T00:00:00Z'); t < 500; day += 86_400_000) {
+      if ([0, 6].includes(new Date(day).getUTCDay())) continue;
+      rows.push({
+        date: new Date(day).toISOString().slice(0, 10),
+        prices: new Map([
+          ['AAA', (100 * (1 + t / 250)).toFixed(2)],
+          ['BBB', '50.00'],
+        ]),
+      });
+      t += 1;
+    }
+    const input = (budget: string | undefined) => ({
+      household: {
+        id: 'budget',
+        accounts: [
+          {
+            id: 'taxable',
+            type: 'taxable',
+            cash: '0',
+            lots: [
+              { symbol: 'AAA', quantity: '100', costBasis: '10000', acquired: '2014-01-02' },
+              { symbol: 'BBB', quantity: '200', costBasis: '10000', acquired: '2014-01-02' },
+            ],
+          },
+        ],
+        targets: { AAA: 0.5, BBB: 0.5 },
+        policy: {
+          wholeShares: true,
+          minTradeValue: '0',
+          cashBuffer: 0,
+          costs: { commission: '0', spreadBps: 0 },
+          calendar: { frequency: 'monthly', day: 1 },
+          ...(budget === undefined ? {} : { gainsBudget: budget }),
+        },
+      },
+      prices: { symbols: ['AAA', 'BBB'], rows },
+      fill: 'same-close' as const,
+      policies: [{ name: 'monthly', rebalance: true, policy: {} }],
+    });
+    const free = runBacktest(input(undefined), solver).policies[0]!;
+    const bounded = runBacktest(input('1000'), solver).policies[0]!;
+    const realized = (year: { realizedShortTerm: number; realizedLongTerm: number }) =>
+      year.realizedShortTerm + year.realizedLongTerm;
+    expect(free.taxByYear.some((year) => realized(year) > 1000)).toBe(true);
+    for (const year of bounded.taxByYear) expect(realized(year)).toBeLessThanOrEqual(1000 + 0.005);
+  });
+});

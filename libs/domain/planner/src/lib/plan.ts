@@ -14,7 +14,13 @@ import {
   toDecimalString,
   valuePortfolio,
 } from '@ballast/domain-portfolio';
-import { type TaxPolicy, lotMethodOf, saleTaxSegments } from '@ballast/domain-tax';
+import {
+  type SaleTaxSegment,
+  type TaxPolicy,
+  gainsBudgetRemaining,
+  lotMethodOf,
+  saleTaxSegments,
+} from '@ballast/domain-tax';
 import { CashBufferInfeasibleError, InfeasiblePlanError, UnreachableTargetError } from './errors';
 import {
   type LinearProgram,
@@ -110,6 +116,11 @@ export interface PlanRequest {
    * {@link saleTaxCurve}). Without it, sales are planned as if untaxed.
    */
   readonly taxPolicy?: TaxPolicy;
+  /**
+   * Realized so far this calendar year in taxable accounts (net gains, estimated tax), which the tax
+   * policy's `gainsBudget` counts against; zero when absent.
+   */
+  readonly realizedThisYear?: { readonly realizedNetGains: string; readonly estimatedTax: string };
 }
 
 /** Quantity grid of fractional-share orders: brokers that sell fractions quote them to 6 places or fewer. */
@@ -285,29 +296,63 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
   if (shouldTrade) {
     assertReachable(portfolio, before, halted, doNotBuy);
     assertBuffersReachable(accounts, price, policy, halted, doNotSell);
-    legs = solve(
-      accounts,
-      tradable,
-      sidesByAccount,
-      price,
-      plannedWeight,
-      before,
-      totalValue,
-      policy,
-      halted,
-      doNotBuy,
-      doNotSell,
-      solver,
-      // Band mode's "only toward the target" binds discretionary trading; a plan that only a cash
-      // flow or a buffer calls for may have to sell an underweight holding to raise the cash.
-      policy.mode === 'band' && !obligationsOnly,
-      solverNotes,
-      bufferOnly,
+    const curves =
       request.taxPolicy === undefined
-        ? new Map()
-        : taxCurves(portfolio, price, request.asOf, request.taxPolicy, tradable),
-    );
-    legs = repairCash(legs, accounts, price, policy);
+        ? { curves: new Map<string, TaxPiece[]>(), segments: new Map<string, SaleTaxSegment[]>() }
+        : taxCurves(portfolio, price, request.asOf, request.taxPolicy, tradable);
+    // The annual gains (or tax) budget, prorated if the policy says so, less what the year has used.
+    const budgetLeft =
+      request.taxPolicy === undefined
+        ? null
+        : gainsBudgetRemaining(
+            request.taxPolicy,
+            request.asOf,
+            request.realizedThisYear ?? { realizedNetGains: '0', estimatedTax: '0' },
+          );
+    let budget =
+      budgetLeft === null ? undefined : { kind: budgetLeft.kind, limit: Number(budgetLeft.remaining) };
+    // The LP sees each sale's gains along the convex minorant of its relief order: exact for the
+    // cheapest-first methods, a lower bound otherwise. The exact usage is checked after, and the
+    // limit tightened by any excess (a few rounds at most) so that the budget holds as a hard limit.
+    for (let round = 0; ; round += 1) {
+      legs = solve(
+        accounts,
+        tradable,
+        sidesByAccount,
+        price,
+        plannedWeight,
+        before,
+        totalValue,
+        policy,
+        halted,
+        doNotBuy,
+        doNotSell,
+        solver,
+        // Band mode's "only toward the target" binds discretionary trading; a plan that only a cash
+        // flow or a buffer calls for may have to sell an underweight holding to raise the cash.
+        policy.mode === 'band' && !obligationsOnly,
+        solverNotes,
+        bufferOnly,
+        curves.curves,
+        budget,
+      );
+      legs = repairCash(legs, accounts, price, policy);
+      if (budget === undefined || budgetLeft === null) break;
+      const used = budgetUsed(legs, curves.segments, budgetLeft.kind);
+      const excess = used - Number(budgetLeft.remaining);
+      if (excess <= 0.005 || round >= 3) {
+        solverNotes.push(
+          `${budgetLeft.kind === 'tax' ? 'Tax' : 'Realized-gains'} budget: ${money(
+            new Decimal(budgetLeft.remaining),
+          )} left this year (of ${money(new Decimal(budgetLeft.available))}); this plan uses ${money(new Decimal(used.toFixed(2)))}` +
+            (excess > 0.005
+              ? `, over by ${money(new Decimal(excess.toFixed(2)))} (the relief order is not cheapest-first)`
+              : ''),
+        );
+        break;
+      }
+      budget = { ...budget, limit: budget.limit - excess };
+    }
   }
 
   const reportOf = (chosen: readonly Leg[]): RebalancePlan =>
@@ -400,7 +445,12 @@ function solveRelaxAndFix(
 /** A piece of a sale's tax curve: up to `shares` more shares at `taxPerShare` each. */
 interface TaxPiece {
   readonly shares: number;
+  /** What the objective charges per share (the tax, plus the short-term-soon penalty). */
   readonly taxPerShare: number;
+  /** Realized gain per share (negative for a loss), for a realized-gains budget. */
+  readonly gainPerShare?: number;
+  /** The tax per share without penalty, losses at zero, for a tax budget. */
+  readonly budgetTaxPerShare?: number;
 }
 
 function taxCurves(
@@ -409,8 +459,9 @@ function taxCurves(
   asOf: string,
   taxPolicy: TaxPolicy,
   symbols: readonly string[],
-): Map<string, TaxPiece[]> {
+): { curves: Map<string, TaxPiece[]>; segments: Map<string, SaleTaxSegment[]> } {
   const curves = new Map<string, TaxPiece[]>();
+  const segmentsOf = new Map<string, SaleTaxSegment[]>();
   const longTermRate = (taxPolicy.taxRates.longTerm ?? 0) + (taxPolicy.taxRates.state ?? 0);
   const shortTermRate = (taxPolicy.taxRates.shortTerm ?? 0) + (taxPolicy.taxRates.state ?? 0);
   portfolio.accounts.forEach((account, a) => {
@@ -434,6 +485,7 @@ function taxCurves(
         policy: taxPolicy,
         method: lotMethodOf(taxPolicy, account.id),
       });
+      segmentsOf.set(`${a}/${symbol}`, segments);
       curves.set(
         `${a}/${symbol}`,
         saleTaxCurve(
@@ -444,12 +496,39 @@ function taxCurves(
             taxPerShare:
               Number(segment.taxPerShare) +
               (segment.longTermSoon ? Number(segment.gainPerShare) * (shortTermRate - longTermRate) : 0),
+            gainPerShare: Number(segment.gainPerShare),
+            budgetTaxPerShare: Math.max(0, Number(segment.taxPerShare)),
           })),
         ),
       );
     }
   });
-  return curves;
+  return { curves, segments: segmentsOf };
+}
+
+/**
+ * What the plan's taxable sales use of the budget, exactly: each sale's shares taken along its
+ * account's relief order (the segments), at their gain per share (net: losses offset gains) or at
+ * their tax per share (losses at zero, as in the objective).
+ */
+function budgetUsed(
+  legs: readonly Leg[],
+  segments: ReadonlyMap<string, readonly SaleTaxSegment[]>,
+  kind: 'realized-gains' | 'tax',
+): number {
+  let used = 0;
+  for (const leg of legs) {
+    if (leg.side !== 'sell') continue;
+    let left = leg.quantity.toNumber();
+    for (const segment of segments.get(`${leg.accountIndex}/${leg.symbol}`) ?? []) {
+      if (left <= 0) break;
+      const shares = Math.min(left, Number(segment.quantity));
+      used +=
+        shares * (kind === 'tax' ? Math.max(0, Number(segment.taxPerShare)) : Number(segment.gainPerShare));
+      left -= shares;
+    }
+  }
+  return used;
 }
 
 /**
@@ -461,17 +540,28 @@ function taxCurves(
  * The plan's reported tax is computed afterwards from the actual relief, lot by lot.
  */
 export function saleTaxCurve(pieces: readonly TaxPiece[]): TaxPiece[] {
-  const points: { x: number; y: number }[] = [{ x: 0, y: 0 }];
+  // g and b: the cumulative realized gain and budget tax at each point, carried along so that a hull
+  // piece (between two original points) knows the exact gain and tax of the shares it covers.
+  type Point = { x: number; y: number; g: number; b: number };
+  const carriesBudget = pieces.some(
+    (piece) => piece.gainPerShare !== undefined || piece.budgetTaxPerShare !== undefined,
+  );
+  const points: Point[] = [{ x: 0, y: 0, g: 0, b: 0 }];
   for (const piece of pieces) {
-    const last = points[points.length - 1] as { x: number; y: number };
-    points.push({ x: last.x + piece.shares, y: last.y + piece.shares * piece.taxPerShare });
+    const last = points[points.length - 1] as Point;
+    points.push({
+      x: last.x + piece.shares,
+      y: last.y + piece.shares * piece.taxPerShare,
+      g: last.g + piece.shares * (piece.gainPerShare ?? 0),
+      b: last.b + piece.shares * (piece.budgetTaxPerShare ?? 0),
+    });
   }
   // Lower convex hull of points with increasing x (Andrew's monotone chain, lower half).
-  const hull: { x: number; y: number }[] = [];
+  const hull: Point[] = [];
   for (const point of points) {
     while (hull.length >= 2) {
-      const o = hull[hull.length - 2] as { x: number; y: number };
-      const b = hull[hull.length - 1] as { x: number; y: number };
+      const o = hull[hull.length - 2] as Point;
+      const b = hull[hull.length - 1] as Point;
       if ((b.x - o.x) * (point.y - o.y) - (b.y - o.y) * (point.x - o.x) <= 0) hull.pop();
       else break;
     }
@@ -479,10 +569,17 @@ export function saleTaxCurve(pieces: readonly TaxPiece[]): TaxPiece[] {
   }
   const curve: TaxPiece[] = [];
   for (let k = 1; k < hull.length; k += 1) {
-    const from = hull[k - 1] as { x: number; y: number };
-    const to = hull[k] as { x: number; y: number };
-    if (to.x - from.x <= 0) continue;
-    curve.push({ shares: to.x - from.x, taxPerShare: Math.max(0, (to.y - from.y) / (to.x - from.x)) });
+    const from = hull[k - 1] as Point;
+    const to = hull[k] as Point;
+    const shares = to.x - from.x;
+    if (shares <= 0) continue;
+    curve.push({
+      shares,
+      taxPerShare: Math.max(0, (to.y - from.y) / shares),
+      ...(carriesBudget
+        ? { gainPerShare: (to.g - from.g) / shares, budgetTaxPerShare: (to.b - from.b) / shares }
+        : {}),
+    });
   }
   return curve;
 }
@@ -663,7 +760,10 @@ function solve(
   bufferOnly: { readonly symbols: ReadonlySet<string>; readonly accounts: ReadonlySet<number> } | undefined,
   /** `account index/symbol` -> the tax curve of selling it (taxable accounts, with a tax policy). */
   taxCurves: ReadonlyMap<string, readonly TaxPiece[]>,
+  /** The tax policy's annual budget: what the taxable sales may still realize (gains or tax). */
+  budget?: { readonly kind: 'realized-gains' | 'tax'; readonly limit: number },
 ): Leg[] {
+  const budgetTerms: LpTerm[] = [];
   const V = totalValue.toNumber();
   const sigma = policy.costs.spreadBps / 10_000;
   const kappa = Number(policy.costs.commission);
@@ -725,6 +825,13 @@ function solve(
               upper: piece.shares,
               cost: piece.taxPerShare,
             });
+            if (budget !== undefined) {
+              budgetTerms.push({
+                variable: `t${name}_${k}`,
+                coefficient:
+                  budget.kind === 'tax' ? (piece.budgetTaxPerShare ?? 0) : (piece.gainPerShare ?? 0),
+              });
+            }
           });
           constraints.push({
             name: `tax_${name}`,
@@ -732,7 +839,9 @@ function solve(
               { variable: name, coefficient: 1 },
               ...curve.map((_, k) => ({ variable: `t${name}_${k}`, coefficient: -1 })),
             ],
-            sense: '<=',
+            // With a budget the pieces must be exactly the shares sold: a loss piece at no tax cost
+            // could otherwise be "sold" beyond the sale to make room for gains.
+            sense: budget === undefined ? '<=' : '=',
             rhs: 0,
           });
         }
@@ -794,6 +903,9 @@ function solve(
       sense: '<=',
       rhs: shortfall * (1 + sigma) + kappa * sells.length + largestShare + Math.max(minTrade, 0),
     });
+  }
+  if (budget !== undefined && budgetTerms.length > 0) {
+    constraints.push({ name: 'gainsbudget', terms: budgetTerms, sense: '<=', rhs: budget.limit });
   }
   const currentValue = new Map(before.rows.map((row) => [row.symbol, Number(row.marketValue)]));
   for (const [symbol, terms] of perSymbol) {
@@ -883,10 +995,11 @@ function solve(
     const short = accounts
       .filter((account) => account.cash.lt(account.value.times(String(beta))))
       .map((a) => a.id);
+    const withBudget = budget !== undefined && budgetTerms.length > 0 ? ', gainsBudget' : '';
     throw new InfeasiblePlanError(
       short.length > 0
-        ? `policy.cashBuffer in account(s) ${short.join(', ')} together with minTradeValue, maxTurnover and wholeShares`
-        : 'the policy',
+        ? `policy.cashBuffer in account(s) ${short.join(', ')} together with minTradeValue, maxTurnover${withBudget} and wholeShares`
+        : `the policy${withBudget === '' ? '' : ' (with its gainsBudget)'}`,
       solution.detail,
     );
   }
