@@ -20,7 +20,6 @@
 //   REPLAY_AUTOSTART_FILE (etf-prices-2008-2016.csv; empty: no replay at boot), REPLAY_INTERVAL_MS (1000)
 //   LOG_LEVEL (info); KAFKA_BROKERS / REDIS_URL / DATABASE_URL (set all three to skip infra.sh)
 // Every other service variable in the environment (see services/<name>/README.md) is passed through.
-/* global fetch, AbortSignal -- Node >= 18 globals, not declared by the workspace's ESLint config for .mjs files */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
@@ -28,6 +27,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { clearInterval, clearTimeout, setInterval, setTimeout } from 'node:timers';
 import { URL, fileURLToPath } from 'node:url';
+import { seedSampleHousehold } from './seed.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const STOP_TIMEOUT_MS = 15_000;
@@ -86,6 +86,17 @@ const SERVICES = [
   },
 ];
 const NAME_WIDTH = Math.max(...SERVICES.map((service) => service.name.length));
+
+/**
+ * Settings of the local demo that differ from the services' defaults (the environment wins): the
+ * replay moves one trading day a second, so the sample's rebalance (a few thousand dollars of
+ * orders) is approved by policy and executed without waiting for a person, and the paper broker's
+ * price collar is wide enough for the days that pass between the proposal and the fill.
+ */
+const STACK_DEFAULTS = {
+  tax: { APPROVAL_THRESHOLD_VALUE: '25000', APPROVAL_FOUR_EYES_VALUE: '100000' },
+  execution: { EXECUTION_PRICE_COLLAR_BPS: '1000' },
+};
 
 // ------------------------------------------------------------------ the stack
 
@@ -222,6 +233,7 @@ async function runStack({ fresh, rawLogs }) {
   for (const service of SERVICES) {
     const port = ports.get(service.name);
     const env = {
+      ...(STACK_DEFAULTS[service.name] ?? {}),
       ...process.env,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       HTTP_PORT: String(port),
@@ -285,8 +297,19 @@ async function runStack({ fresh, rawLogs }) {
     return;
   }
   phase = 'running';
-  say(`all three services are ready (${((Date.now() - readyStarted) / 1000).toFixed(1)} s)`);
-  printNextSteps(ports, replayFile, replayIntervalMs);
+  say(`all ${SERVICES.length} services are ready (${((Date.now() - readyStarted) / 1000).toFixed(1)} s)`);
+  // 4. The sample household, through the api like any client (idempotent across restarts).
+  let sample;
+  try {
+    sample = await seedSampleHousehold({
+      apiUrl: `http://127.0.0.1:${ports.get('api')}`,
+      adminKey: STACK_API_KEY,
+    });
+    say(`sample household ${sample.created ? 'created' : 'already there'}: portfolio ${sample.portfolioId}`);
+  } catch (error) {
+    complain(`seeding the sample household failed: ${error.message}`);
+  }
+  printNextSteps(ports, replayFile, replayIntervalMs, sample);
   void warnIfReplayRejected(ports.get('market-data'), () => phase === 'running');
 }
 
@@ -391,73 +414,59 @@ async function waitUntilReady(entry, cancelled) {
   return false;
 }
 
-function printNextSteps(ports, replayFile, replayIntervalMs) {
+function printNextSteps(ports, replayFile, replayIntervalMs, sample) {
   const api = `localhost:${ports.get('api')}`;
   const marketData = `localhost:${ports.get('market-data')}`;
   const monitor = `localhost:${ports.get('monitor')}`;
-  // About $100k split 60/40 at the 2008-01-02 closes (SPY 144.93, TLT 94.38), with a ±5 point band.
-  const body = JSON.stringify({
-    name: '60/40 SPY/TLT',
-    baseCurrency: 'USD',
-    accounts: [
-      {
-        accountId: 'brokerage',
-        name: 'Brokerage',
-        type: 'taxable',
-        cash: '0.00',
-        positions: [
-          { symbol: 'SPY', quantity: '414' },
-          { symbol: 'TLT', quantity: '424' },
-        ],
-      },
-    ],
-    targets: [
-      { symbol: 'SPY', weight: 0.6 },
-      { symbol: 'TLT', weight: 0.4 },
-    ],
-    policy: { absoluteBandBps: 500 },
-  });
+  const notification = `localhost:${ports.get('notification')}`;
+  const execution = `localhost:${ports.get('execution')}`;
   const interval = Number(replayIntervalMs);
   const replaying = replayFile !== '';
   const whenBreach =
     replayFile === DEFAULT_REPLAY_FILE && Number.isFinite(interval)
       ? ` (about ${formatDuration(DEMO_DAYS_TO_FIRST_BREACH * interval)} after the replay started)`
       : '';
+  const id = sample?.portfolioId ?? '<portfolioId>';
+  const household = sample?.householdId ?? '<householdId>';
+  const key = (user) => `-H 'x-api-key: ${sample?.keys[user] ?? STACK_API_KEY}'`;
   const lines = [
     '',
-    bold('Ballast walking skeleton is running:'),
-    `  api          http://${api}        POST /portfolios, GET /portfolios/:id`,
-    `  market-data  http://${marketData}        ${
+    bold(`Ballast is running: all ${SERVICES.length} services`),
+    `  api          http://${api}   the ledger, approvals, orders (every route needs a key; GET /openapi.json)`,
+    `  market-data  http://${marketData}   ${
       replaying
         ? `replaying ${replayFile}, one trading day every ${replayIntervalMs} ms (GET /replay)`
         : 'no replay at boot (POST /replay starts one)'
     }`,
-    `  monitor      http://${monitor}        GET /portfolios/:id`,
-    `  notification http://localhost:${ports.get('notification')}        GET /notifications?householdId=<id> (in-app feed), GET /notifications/stream?householdId=<id> (live, SSE)`,
+    `  monitor      http://${monitor}   GET /portfolios/:id`,
+    `  optimizer    http://localhost:${ports.get('optimizer')}   tax http://localhost:${ports.get('tax')}   execution http://${execution} (paper broker)`,
+    `  notification http://${notification}   GET /notifications?householdId=<id>, GET /notifications/stream?householdId=<id> (SSE)`,
     '  every service: /health/live, /health/ready, /metrics',
     '',
-    bold('Try it') + ' (in another terminal, from the repository root):',
+    sample === undefined
+      ? `No sample household (the seed failed, see above); the bootstrap admin key is ${STACK_API_KEY}.`
+      : `${bold('Sample household')} ${sample.created ? 'created' : 'found'} through the api: portfolio ${id}, household ${household};` +
+        `\n  keys: advisor ada ${sample.keys.ada}, approvers ann ${sample.keys.ann} and bob ${sample.keys.bob}.`,
     '',
-    '  1. Create a 60/40 SPY/TLT portfolio with a ±5 point band and keep its id:',
+    bold('Watch the flow') +
+      ` (the log lines above, prefixed by service; in another terminal, from the repository root):`,
     '',
-    `     ID=$(curl -sS -X POST ${api}/portfolios -H 'x-api-key: ${STACK_API_KEY}' -H 'content-type: application/json' -d '${body}' | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).portfolioId'); echo $ID`,
+    `  The portfolio leaves its ±5 point band when the replay reaches 2008-09-15${whenBreach}: monitor logs`,
+    "  drift.detected, optimizer rebalance.proposed, tax orders.proposed (approved by the api's policy",
+    `  under APPROVAL_THRESHOLD_VALUE, ${process.env.APPROVAL_THRESHOLD_VALUE ?? STACK_DEFAULTS.tax.APPROVAL_THRESHOLD_VALUE} here, else waiting for a person), execution the fills, the api the new ledger version.`,
     '',
-    "  2. The ledger's snapshot, and what the monitor holds (state version, latest prices, symbols out of band):",
+    `  curl -sS ${api}/portfolios/${id} ${key('ada')}                  # the ledger: lots, cash, version`,
+    `  curl -sS ${api}/portfolios/${id}/history ${key('ada')}          # every version and why`,
+    `  curl -sS '${api}/proposals?portfolioId=${id}' ${key('ann')}     # proposals with before/after allocations`,
+    `  curl -sS -X POST ${api}/proposals/<proposalId>/approve ${key('ann')}   # a pending one (then bob, above four eyes)`,
+    `  curl -sS '${api}/orders?portfolioId=${id}' ${key('ann')}        # orders and their fills`,
+    `  curl -sS '${api}/decisions?portfolioId=${id}' ${key('ann')}     # who decided what, when`,
+    `  curl -sS '${notification}/notifications?householdId=${household}'  # the in-app feed`,
+    `  curl -sS ${monitor}/portfolios/${id}                             # what the monitor holds`,
+    `  curl -sS ${marketData}/replay                                    # replay progress`,
+    '  npm run stack -- watch drift.detected orders.executed            # the messages themselves',
     '',
-    `     curl -sS ${api}/portfolios/$ID -H 'x-api-key: ${STACK_API_KEY}'`,
-    `     curl -sS ${monitor}/portfolios/$ID`,
-    '',
-    `  3. Replay progress (DELETE stops it; POST {"file":"${DEFAULT_REPLAY_FILE}","intervalMs":100} starts another):`,
-    '',
-    `     curl -sS ${marketData}/replay`,
-    '',
-    `  4. Watch drift.detected: the portfolio leaves its band when the replay reaches 2008-09-15${whenBreach};`,
-    '     the monitor then logs "drift.detected for portfolio <id>: SPY under, TLT over" here.',
-    '     The messages themselves, with their drift table (from the beginning of the topic):',
-    '',
-    '     npm run stack -- watch drift.detected',
-    '',
-    `Ctrl-C stops the three services; Kafka, PostgreSQL and Redis keep running (${bold('npm run infra:down')} stops Kafka).`,
+    `Ctrl-C stops the services; Kafka, PostgreSQL and Redis keep running (${bold('npm run infra:down')} stops Kafka).`,
     '',
   ];
   console.log(lines.join('\n'));
