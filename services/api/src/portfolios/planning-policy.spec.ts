@@ -50,3 +50,36 @@ describe('assertPlanningPolicy (the ballast plan portfolio-file parser)', () => 
     );
   });
 });
+
+describe('assertPlanningPolicy and the service-owned fields', () => {
+  it("accepts the optimizer's targets, the tax service's approval, the monitor's adaptive bands and risk limits", () => {
+    expect(
+      issuesOf({
+        ...base,
+        planningPolicy: {
+          mode: 'band',
+          targets: { objective: 'min-volatility', lookbackDays: 252 },
+          approval: { thresholdValue: '5000', fourEyesValue: '50000', expiresAfterMinutes: 60 },
+          adaptiveBands: { benchmark: 'SPY' },
+          riskLimits: { maxDrawdown: 0.2 },
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  it('names a bad service field and a bad portfolio-file field together', () => {
+    const issues = issuesOf({
+      ...base,
+      planningPolicy: {
+        cooldownDays: -1,
+        approval: { thresholdValue: '5000', fourEyesValue: '100' },
+        riskLimits: 0.2,
+      },
+    });
+    expect(issues.map((issue) => issue.path)).toEqual([
+      'planningPolicy.approval.fourEyesValue',
+      'planningPolicy.riskLimits',
+      'planningPolicy.cooldownDays',
+    ]);
+  });
+});
