@@ -335,6 +335,7 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
         bufferOnly,
         curves.curves,
         budget,
+        locationCost(request.taxPolicy, accounts),
       );
       legs = repairCash(legs, accounts, price, policy);
       if (budget === undefined || budgetLeft === null) break;
@@ -504,6 +505,34 @@ function taxCurves(
     }
   });
   return { curves, segments: segmentsOf };
+}
+
+/**
+ * Asset location (issue 6: less tax-efficient assets in tax-deferred accounts, used when placing new
+ * money): with the tax policy's `assetClasses`, buying a symbol costs, per dollar, 2 basis points
+ * times how badly its class suits the account type: its inefficiency u (1 for the first class of the
+ * ranking, 0 for the last) in a taxable account, 1 - u in a traditional IRA, half that in a Roth. The
+ * household-level objective is indifferent to which account buys an underweight symbol (each dollar
+ * closes the same gap), so this small cost decides the placement the way `suggestAssetLocation`
+ * ranks it, without trading a basis point of drift for it.
+ */
+const LOCATION_COST = 0.0002;
+
+function locationCost(
+  taxPolicy: TaxPolicy | undefined,
+  accounts: readonly AccountState[],
+): ((accountIndex: number, symbol: string) => number) | undefined {
+  if (taxPolicy === undefined || taxPolicy.assetClasses.size === 0) return undefined;
+  const last = Math.max(1, taxPolicy.locationRanking.length - 1);
+  return (accountIndex, symbol) => {
+    const assetClass = taxPolicy.assetClasses.get(symbol);
+    const type = accounts[accountIndex]?.type;
+    if (assetClass === undefined || type === undefined) return 0;
+    const inefficiency = 1 - taxPolicy.locationRanking.indexOf(assetClass) / last;
+    const mismatch =
+      type === 'taxable' ? inefficiency : type === 'traditional' ? 1 - inefficiency : (1 - inefficiency) / 2;
+    return LOCATION_COST * mismatch;
+  };
 }
 
 /**
@@ -762,6 +791,8 @@ function solve(
   taxCurves: ReadonlyMap<string, readonly TaxPiece[]>,
   /** The tax policy's annual budget: what the taxable sales may still realize (gains or tax). */
   budget?: { readonly kind: 'realized-gains' | 'tax'; readonly limit: number },
+  /** Asset location: a small cost per dollar bought of a symbol in an account type it does not suit. */
+  location?: (accountIndex: number, symbol: string) => number,
 ): Leg[] {
   const budgetTerms: LpTerm[] = [];
   const V = totalValue.toNumber();
@@ -810,7 +841,7 @@ function solve(
           kind: whole ? 'integer' : 'continuous',
           lower: 0,
           upper,
-          cost: (sigma + TIE_BREAK_COST) * p,
+          cost: (sigma + TIE_BREAK_COST + (side === 'buy' ? (location?.(a, symbol) ?? 0) : 0)) * p,
         });
         legVariables.push({ name, accountIndex: a, symbol, side });
         legFloor.set(name, { price: p, minimum: effectiveMin });

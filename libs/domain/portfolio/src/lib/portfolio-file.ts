@@ -62,6 +62,8 @@ export const TAX_POLICY_FIELDS = [
   'substitutes',
   'gainsBudget',
   'avoidShortTermDays',
+  'assetClasses',
+  'locationRanking',
 ] as const;
 
 export interface TaxLot {

@@ -1,4 +1,5 @@
 import { Decimal, TAX_POLICY_FIELDS } from '@ballast/domain-portfolio';
+import { DEFAULT_TAX_EFFICIENCY_RANKING } from './asset-location';
 import { LOT_RELIEF_METHODS, type LotReliefMethod } from './lot-relief';
 
 /**
@@ -42,6 +43,10 @@ export interface TaxPolicy {
   readonly substitutes: ReadonlyMap<string, readonly string[]>;
   readonly gainsBudget: GainsBudget | null;
   readonly avoidShortTermDays: number;
+  /** Symbol -> asset class, for asset location (empty: no location preference). */
+  readonly assetClasses: ReadonlyMap<string, string>;
+  /** Asset classes, least tax-efficient first ({@link DEFAULT_TAX_EFFICIENCY_RANKING} by default). */
+  readonly locationRanking: readonly string[];
 }
 
 export interface GainsBudget {
@@ -90,6 +95,8 @@ export const DEFAULT_TAX_POLICY: TaxPolicy = {
   identical: [],
   substitutes: new Map(),
   gainsBudget: null,
+  assetClasses: new Map(),
+  locationRanking: DEFAULT_TAX_EFFICIENCY_RANKING,
   avoidShortTermDays: 30,
 };
 
@@ -142,6 +149,14 @@ export function parseTaxPolicy(raw: unknown, context: TaxPolicyContext): TaxPoli
       message: `expected a whole number of days from 0 to 366, got ${describe(days)}`,
     });
   }
+  const locationRanking = parseRanking(policy['locationRanking'], at('locationRanking'), issues);
+  const assetClasses = parseAssetClasses(
+    policy['assetClasses'],
+    at('assetClasses'),
+    known,
+    locationRanking,
+    issues,
+  );
   const carryForward = {
     shortTerm: amount(carry['shortTerm'] ?? '0', at('carryForward.shortTerm'), issues),
     longTerm: amount(carry['longTerm'] ?? '0', at('carryForward.longTerm'), issues),
@@ -158,7 +173,50 @@ export function parseTaxPolicy(raw: unknown, context: TaxPolicyContext): TaxPoli
     substitutes,
     gainsBudget,
     avoidShortTermDays: days as number,
+    assetClasses,
+    locationRanking,
   };
+}
+
+function parseRanking(value: unknown, path: string, issues: Issues): readonly string[] {
+  if (value === undefined) return DEFAULT_TAX_EFFICIENCY_RANKING;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && v !== '')) {
+    issues.push({
+      path,
+      message: `expected a list of asset classes, least tax-efficient first, got ${describe(value)}`,
+    });
+    return DEFAULT_TAX_EFFICIENCY_RANKING;
+  }
+  return value as string[];
+}
+
+function parseAssetClasses(
+  value: unknown,
+  path: string,
+  known: ReadonlySet<string>,
+  ranking: readonly string[],
+  issues: Issues,
+): ReadonlyMap<string, string> {
+  const classes = new Map<string, string>();
+  if (value === undefined) return classes;
+  if (!isObject(value)) {
+    issues.push({ path, message: `expected { SYMBOL: asset class }, got ${describe(value)}` });
+    return classes;
+  }
+  for (const [symbol, assetClass] of Object.entries(value)) {
+    const upper = symbol.toUpperCase();
+    if (!known.has(upper)) {
+      issues.push({ path: `${path}.${symbol}`, message: `unknown symbol "${symbol}"` });
+    } else if (typeof assetClass !== 'string' || !ranking.includes(assetClass)) {
+      issues.push({
+        path: `${path}.${symbol}`,
+        message: `expected an asset class of the ranking (${ranking.join(', ')}), got ${describe(assetClass)}`,
+      });
+    } else {
+      classes.set(upper, assetClass);
+    }
+  }
+  return classes;
 }
 
 /** The relief method of an account under the policy. */
