@@ -23,7 +23,9 @@
  * Fault tests follow on the same stack: every message of the first flow redelivered (no second
  * effect), then a second rebalance (new targets) during which every service is SIGKILLed at a
  * seeded random point (E2E_CHAOS_SEED replays an order of kills) and restarted; every approved order
- * must reach the paper broker exactly once and each fill the ledger once.
+ * must reach the paper broker exactly once and each fill the ledger once. Last, a price.stale for
+ * one held symbol: no drift.detected while it lasts, however far another symbol moves, and the drift
+ * goes out once a fresh tick ends it.
  *
  * Isolation as in walking-skeleton.int-spec.ts: a topic prefix, a consumer-group prefix, PostgreSQL
  * schemas and a Redis prefix of this run only, deleted at the end.
@@ -35,9 +37,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
+  createEnvelope,
   deadLetterTopicFor,
   DRIFT_DETECTED_TOPIC,
   type DriftDetectedPayload,
+  getTopicContract,
   type MessageEnvelope,
   ORDERS_APPROVED_TOPIC,
   ORDERS_EXECUTED_TOPIC,
@@ -49,6 +53,7 @@ import {
   parseMessage,
   PORTFOLIO_STATE_TOPIC,
   type PortfolioStatePayload,
+  PRICE_STALE_TOPIC,
   PRICE_TICK_TOPIC,
   PRICES_RAW_TOPIC,
   REBALANCE_PROPOSED_TOPIC,
@@ -1075,4 +1080,87 @@ describe('faults on the running pipeline: redelivery, and SIGKILL of every servi
       distinctIds<OrdersExecutedPayload>(ORDERS_EXECUTED_TOPIC, (p) => p.proposalId === approved.proposalId),
     ).toBe(approved.orders.length);
   }, 600_000);
+});
+
+describe('stale prices stop proposals', () => {
+  it('gives no drift.detected while a held symbol is stale, however far the others move; a fresh tick lets it through', async () => {
+    const monitorView = async () =>
+      (await (await fetch(`${svc('monitor').baseUrl}/portfolios/${portfolioId}`)).json()) as {
+        version: number;
+        staleSymbols: string[];
+        blockedReason: string | null;
+        prices: { symbol: string; price: string; asOf: string }[];
+      };
+    const held = await monitorView();
+    const tlt = held.prices.find((price) => price.symbol === 'TLT');
+    if (tlt === undefined) throw new Error('the monitor holds no TLT price');
+    const before = new Set(
+      envelopes<DriftDetectedPayload>(DRIFT_DETECTED_TOPIC).map((envelope) => envelope.id),
+    );
+
+    // What market-data publishes when TLT has not moved for too long while the market is open.
+    await kafka.send(topic(PRICE_STALE_TOPIC), [
+      {
+        key: 'TLT',
+        value: JSON.stringify(
+          createEnvelope({
+            type: PRICE_STALE_TOPIC,
+            schemaVersion: getTopicContract(PRICE_STALE_TOPIC).schemaVersion,
+            producedBy: 'market-data',
+            payload: {
+              symbol: 'TLT',
+              lastPriceAt: tlt.asOf,
+              lastPrice: tlt.price,
+              source: 'e2e',
+              maxAgeSeconds: 900,
+              detectedAt: new Date().toISOString(),
+            },
+          }),
+        ),
+      },
+    ]);
+    await waitFor('the monitor to hold TLT as stale', async () =>
+      (await monitorView()).staleSymbols.includes('TLT') ? true : undefined,
+    );
+
+    // SPY falls by a third: far out of its band, but TLT's price cannot be trusted.
+    const fallAt = new Date(Date.parse(tlt.asOf) + 10_000).toISOString();
+    await rawPrice('SPY', '250.00', fallAt);
+    const blocked = await waitFor('the monitor to hold the fall and be blocked', async () => {
+      const view = await monitorView();
+      const spy = view.prices.find((price) => price.symbol === 'SPY');
+      return spy !== undefined && Date.parse(spy.asOf) === Date.parse(fallAt) ? view : undefined;
+    });
+    expect(blocked.blockedReason).toContain('TLT');
+
+    // A fresh TLT tick ends the staleness: the drift now goes out, with the fresh price.
+    const freshAt = new Date(Date.parse(tlt.asOf) + 20_000).toISOString();
+    await rawPrice('TLT', tlt.price, freshAt);
+    const after = await waitFor(
+      'drift.detected once TLT is fresh',
+      () => {
+        const found = envelopes<DriftDetectedPayload>(
+          DRIFT_DETECTED_TOPIC,
+          (payload) => payload.portfolioId === portfolioId,
+        ).filter((envelope) => !before.has(envelope.id));
+        return found.some((envelope) =>
+          envelope.payload.pricesUsed.some(
+            (price) => price.symbol === 'TLT' && Date.parse(price.asOf) === Date.parse(freshAt),
+          ),
+        )
+          ? found
+          : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
+    // The monitor's outbox keeps the portfolio's order: any drift of the stale episode would be here,
+    // before the one with the fresh price. There is none.
+    const usedStaleTlt = after.filter((envelope) =>
+      envelope.payload.pricesUsed.some(
+        (price) => price.symbol === 'TLT' && Date.parse(price.asOf) < Date.parse(freshAt),
+      ),
+    );
+    expect(usedStaleTlt).toEqual([]);
+    expect((await monitorView()).staleSymbols).toEqual([]);
+  });
 });
