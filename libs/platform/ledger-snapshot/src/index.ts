@@ -2,6 +2,7 @@ export {
   type LedgerDocument,
   type LedgerDocumentAccount,
   type LedgerDocumentLot,
+  planningDate,
   portfolioDocumentFromState,
   SERVICE_POLICY_FIELDS,
   type ServicePolicyField,

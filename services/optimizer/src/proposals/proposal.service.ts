@@ -18,6 +18,7 @@ import {
   InvalidServicePolicyError,
   type LedgerDocument,
   parseTargetPolicy,
+  planningDate,
   portfolioDocumentFromState,
   servicePolicyOf,
 } from '@ballast/platform-ledger-snapshot';
@@ -192,7 +193,7 @@ export class ProposalService {
     },
   ): Promise<RebalanceProposedPayload | null> {
     const proposalId = proposalIdFor(run.cause.envelope.id);
-    const asOfDate = run.asOf.slice(0, 10);
+    const asOfDate = planningDate(state, run.asOf);
     let targetPolicy;
     try {
       targetPolicy = parseTargetPolicy(servicePolicyOf(state).targets);
@@ -200,7 +201,8 @@ export class ProposalService {
       if (error instanceof InvalidServicePolicyError) throw new UnprocessableMessageError(error.message);
       throw error;
     }
-    const targets = await this.targets.targetsFor(state, targetPolicy, asOfDate);
+    // Objective targets are estimated on the history up to the prices' date (what a replay has).
+    const targets = await this.targets.targetsFor(state, targetPolicy, run.asOf.slice(0, 10));
     const fromState = { ...portfolioDocumentFromState(state, asOfDate), targets: targets.targets };
     const document = run.adjust === undefined ? fromState : run.adjust(fromState);
     const prices = new Map<string, PriceQuote>(

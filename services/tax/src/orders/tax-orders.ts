@@ -22,6 +22,7 @@ import {
 import {
   type ApprovalPolicy,
   parseApprovalPolicy,
+  planningDate,
   portfolioDocumentFromState,
   servicePolicyOf,
   stateLotIds,
@@ -57,7 +58,7 @@ export class TaxInputError extends Error {
  */
 export function taxOrders(input: TaxOrdersInput): TaxOrdersResult {
   const { state, proposal } = input;
-  const asOf = proposal.asOf.slice(0, 10);
+  const asOf = planningDate(state, proposal.asOf);
   const portfolio = parse(() => parsePortfolioFile(portfolioDocumentFromState(state, asOf)));
   const policy = parse(() =>
     parseTaxPolicy(portfolio.policy.tax, {

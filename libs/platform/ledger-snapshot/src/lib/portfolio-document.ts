@@ -72,6 +72,25 @@ export interface LedgerDocument {
  * Nothing is validated here beyond the contract: the parser reports a bad planning policy with the
  * field's path (`policy.bands.absolute: ...`).
  */
+/**
+ * The date a plan of this snapshot is made as of: the prices' date, or the ledger's latest lot or
+ * transaction date when that is later. A replay feeds old prices while the ledger books fills on
+ * today's date; planning as of the prices' date would then sell lots "before they were acquired"
+ * (the tax engine refuses that), so the later date wins: holding periods and wash-sale windows are
+ * measured on the ledger's calendar.
+ */
+export function planningDate(state: PortfolioStatePayload, pricesAsOf: string): string {
+  let latest = pricesAsOf.slice(0, 10);
+  for (const account of state.accounts) {
+    for (const position of account.positions) {
+      for (const lot of position.lots) if (lot.acquiredOn > latest) latest = lot.acquiredOn;
+    }
+  }
+  for (const transaction of state.transactions ?? [])
+    if (transaction.date > latest) latest = transaction.date;
+  return latest;
+}
+
 export function portfolioDocumentFromState(state: PortfolioStatePayload, asOf: string): LedgerDocument {
   const asOfDate = asOf.slice(0, 10);
   const accounts = state.accounts.map((account) => ({
