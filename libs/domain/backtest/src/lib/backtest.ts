@@ -19,6 +19,8 @@ import {
 } from '@ballast/domain-planner';
 import {
   type HouseholdTransaction,
+  type LotSale,
+  type SaleRequest,
   type TaxPolicy,
   findHarvestCandidates,
   lotMethodOf,
@@ -842,26 +844,15 @@ function payDividend(
     const bought = amount.dividedBy(fillPrice);
     const quantity = options.wholeShares ? bought.floor() : bought.toDecimalPlaces(6, Decimal.ROUND_DOWN);
     if (quantity.lte(0)) continue;
-    const cost = quantity.times(fillPrice);
-    book.cash = book.cash.minus(cost);
-    const lotId = options.trading.nextLotId();
-    holding.lots.push({ lotId, quantity, costBasis: cost, acquired: date });
-    options.trading.taxBook.recordPurchase({
-      purchaseId: lotId,
-      accountId: book.id,
-      accountType: book.type,
-      symbol: dividend.symbol,
-      boughtOn: date,
-      quantity: quantity.toFixed(),
-    });
-    options.trading.trades.push({
-      account: book.id,
-      symbol: dividend.symbol,
-      side: 'buy',
-      quantity: quantity.toFixed(),
-      price: fillPrice.toFixed(),
+    bookPurchase(
+      book,
+      dividend.symbol,
+      quantity,
+      fillPrice,
+      quantity.times(fillPrice),
       date,
-    });
+      options.trading,
+    );
   }
   return paid;
 }
@@ -1076,6 +1067,89 @@ interface TradingContext {
 }
 
 /**
+ * Books a sale: lots relieved by `relief` (the account's method, or specific lots), the relieved lots
+ * recorded for tax at the price net of the sale's costs (selling costs reduce the amount realized,
+ * 26 U.S.C. 1001) and in the trade log, the proceeds less costs credited. Returns the relieved lots.
+ */
+function bookSale(
+  book: AccountBook,
+  symbol: string,
+  quantity: Decimal,
+  fillPrice: Decimal,
+  cost: Decimal,
+  date: string,
+  trading: TradingContext,
+  relief: Pick<SaleRequest, 'method' | 'specificLots'>,
+): readonly LotSale[] {
+  const holding = book.holdings.get(symbol) as Holding;
+  const gross = quantity.times(fillPrice);
+  const sale = sellFromLots({
+    lots: holding.lots.map(toTaxLot),
+    quantity: quantity.toFixed(),
+    price: gross.minus(cost).dividedBy(quantity).toFixed(),
+    soldOn: date,
+    ...relief,
+  });
+  trading.taxBook.recordSale(book.id, symbol, date, sale.sales);
+  trading.trades.push({
+    account: book.id,
+    symbol,
+    side: 'sell',
+    quantity: quantity.toFixed(),
+    price: fillPrice.toFixed(),
+    date,
+  });
+  holding.lots = sale.remaining.map(fromTaxLot);
+  if (holding.lots.length === 0) book.holdings.delete(symbol);
+  book.cash = book.cash.plus(gross).minus(cost);
+  return sale.sales;
+}
+
+/**
+ * Books a purchase: a new lot whose basis is what was paid (costs included), recorded as a purchase
+ * that may replace a loss (wash sales) and in the trade log, the amount paid debited.
+ */
+function bookPurchase(
+  book: AccountBook,
+  symbol: string,
+  quantity: Decimal,
+  fillPrice: Decimal,
+  paid: Decimal,
+  date: string,
+  trading: TradingContext,
+): void {
+  book.cash = book.cash.minus(paid);
+  const holding = book.holdings.get(symbol) ?? { lots: [] };
+  const lotId = trading.nextLotId();
+  holding.lots.push({ lotId, quantity, costBasis: paid, acquired: date });
+  book.holdings.set(symbol, holding);
+  trading.taxBook.recordPurchase({
+    purchaseId: lotId,
+    accountId: book.id,
+    accountType: book.type,
+    symbol,
+    boughtOn: date,
+    quantity: quantity.toFixed(),
+  });
+  trading.trades.push({
+    account: book.id,
+    symbol,
+    side: 'buy',
+    quantity: quantity.toFixed(),
+    price: fillPrice.toFixed(),
+    date,
+  });
+}
+
+/** The day's wash sales, against the live lots of every account. */
+function settleWashSales(books: readonly AccountBook[], date: string, taxBook: TaxBook): void {
+  taxBook.settleWashSales(
+    date,
+    (accountId, symbol) => books.find((b) => b.id === accountId)?.holdings.get(symbol)?.lots,
+  );
+}
+
+/**
  * Fills a plan's orders at the day's closes: sells first (lots relieved by the account's lot method,
  * gains net of the sale's costs recorded for tax), then buys cut to the cash at hand (each a new lot
  * whose basis includes its costs); then the day's wash sales are settled.
@@ -1087,7 +1161,7 @@ function execute(
   priceOf: (symbol: string) => number,
   trading: TradingContext,
 ): RebalanceEvent {
-  const { policy, taxBook } = trading;
+  const { policy } = trading;
   const costRate = new Decimal(String(policy.costs.spreadBps)).dividedBy(10_000);
   const commission = new Decimal(policy.costs.commission);
   let traded = new Decimal(0);
@@ -1108,26 +1182,9 @@ function execute(
       if (quantity.lte(0) || holding === undefined) continue;
       const gross = quantity.times(fillPrice);
       const cost = gross.times(costRate).plus(commission);
-      // Selling costs reduce the amount realized (26 U.S.C. 1001): the tax engine sees the net price.
-      const sale = sellFromLots({
-        lots: holding.lots.map(toTaxLot),
-        quantity: quantity.toFixed(),
-        price: gross.minus(cost).dividedBy(quantity).toFixed(),
-        soldOn: date,
+      bookSale(book, leg.symbol, quantity, fillPrice, cost, date, trading, {
         method: lotMethodOf(trading.taxPolicy, book.id),
       });
-      taxBook.recordSale(book.id, leg.symbol, date, sale.sales);
-      trading.trades.push({
-        account: book.id,
-        symbol: leg.symbol,
-        side: 'sell',
-        quantity: quantity.toFixed(),
-        price: fillPrice.toFixed(),
-        date,
-      });
-      holding.lots = sale.remaining.map(fromTaxLot);
-      if (holding.lots.length === 0) book.holdings.delete(leg.symbol);
-      book.cash = book.cash.plus(gross).minus(cost);
       traded = traded.plus(gross);
       costs = costs.plus(cost);
     } else {
@@ -1144,36 +1201,13 @@ function execute(
       if (quantity.lte(0)) continue;
       const gross = quantity.times(fillPrice);
       const cost = gross.times(costRate).plus(commission);
-      book.cash = book.cash.minus(gross).minus(cost);
-      const holding = book.holdings.get(leg.symbol) ?? { lots: [] };
-      const lotId = trading.nextLotId();
-      holding.lots.push({ lotId, quantity, costBasis: gross.plus(cost), acquired: date });
-      book.holdings.set(leg.symbol, holding);
-      taxBook.recordPurchase({
-        purchaseId: lotId,
-        accountId: book.id,
-        accountType: book.type,
-        symbol: leg.symbol,
-        boughtOn: date,
-        quantity: quantity.toFixed(),
-      });
-      trading.trades.push({
-        account: book.id,
-        symbol: leg.symbol,
-        side: 'buy',
-        quantity: quantity.toFixed(),
-        price: fillPrice.toFixed(),
-        date,
-      });
+      bookPurchase(book, leg.symbol, quantity, fillPrice, gross.plus(cost), date, trading);
       traded = traded.plus(gross);
       costs = costs.plus(cost);
     }
     filled += 1;
   }
-  taxBook.settleWashSales(
-    date,
-    (accountId, symbol) => books.find((b) => b.id === accountId)?.holdings.get(symbol)?.lots,
-  );
+  settleWashSales(books, date, trading.taxBook);
   return {
     date: order.decidedOn,
     filledOn: date,
@@ -1284,7 +1318,7 @@ function executeHarvest(
   trading: TradingContext,
   standIn: Map<string, string>,
 ): RebalanceEvent {
-  const { policy, taxBook } = trading;
+  const { policy } = trading;
   const costRate = new Decimal(String(policy.costs.spreadBps)).dividedBy(10_000);
   const commission = new Decimal(policy.costs.commission);
   let traded = new Decimal(0);
@@ -1303,32 +1337,16 @@ function executeHarvest(
     const fillPrice = new Decimal(String(priceOf(order.symbol)));
     const gross = quantity.times(fillPrice);
     const cost = gross.times(costRate).plus(commission);
-    const sale = sellFromLots({
-      lots: holding.lots.map(toTaxLot),
-      quantity: quantity.toFixed(),
-      price: gross.minus(cost).dividedBy(quantity).toFixed(),
-      soldOn: date,
+    const sold = bookSale(book, order.symbol, quantity, fillPrice, cost, date, trading, {
       method: 'specific',
       specificLots: lots,
     });
-    taxBook.recordSale(book.id, order.symbol, date, sale.sales);
-    trading.trades.push({
-      account: book.id,
-      symbol: order.symbol,
-      side: 'sell',
-      quantity: quantity.toFixed(),
-      price: fillPrice.toFixed(),
-      date,
-    });
     harvested = harvested.plus(
-      sale.sales.reduce(
+      sold.reduce(
         (sum, lot) => (new Decimal(lot.gain).isNegative() ? sum.minus(lot.gain) : sum),
         new Decimal(0),
       ),
     );
-    holding.lots = sale.remaining.map(fromTaxLot);
-    if (holding.lots.length === 0) book.holdings.delete(order.symbol);
-    book.cash = book.cash.plus(gross).minus(cost);
     traded = traded.plus(gross);
     costs = costs.plus(cost);
     filled += 1;
@@ -1340,37 +1358,14 @@ function executeHarvest(
     if (bought.gt(0)) {
       const buyGross = bought.times(buyPrice);
       const buyCost = buyGross.times(costRate).plus(commission);
-      book.cash = book.cash.minus(buyGross).minus(buyCost);
-      const target = book.holdings.get(order.substitute) ?? { lots: [] };
-      const lotId = trading.nextLotId();
-      target.lots.push({ lotId, quantity: bought, costBasis: buyGross.plus(buyCost), acquired: date });
-      book.holdings.set(order.substitute, target);
-      taxBook.recordPurchase({
-        purchaseId: lotId,
-        accountId: book.id,
-        accountType: book.type,
-        symbol: order.substitute,
-        boughtOn: date,
-        quantity: bought.toFixed(),
-      });
-      trading.trades.push({
-        account: book.id,
-        symbol: order.substitute,
-        side: 'buy',
-        quantity: bought.toFixed(),
-        price: buyPrice.toFixed(),
-        date,
-      });
+      bookPurchase(book, order.substitute, bought, buyPrice, buyGross.plus(buyCost), date, trading);
       traded = traded.plus(buyGross);
       costs = costs.plus(buyCost);
       filled += 1;
       standIn.set(order.substitute, standIn.get(order.symbol) ?? order.symbol);
     }
   }
-  taxBook.settleWashSales(
-    date,
-    (accountId, symbol) => books.find((b) => b.id === accountId)?.holdings.get(symbol)?.lots,
-  );
+  settleWashSales(books, date, trading.taxBook);
   return {
     date: decidedOn,
     filledOn: date,
