@@ -11,6 +11,8 @@ export {
 export {
   type AdaptiveBand,
   adaptiveBand,
+  adaptPolicyBands,
+  type BandedPolicy,
   type AdaptiveBandPolicy,
   DEFAULT_ADAPTIVE_BAND_POLICY,
 } from './lib/adaptive-bands';

@@ -1,6 +1,6 @@
 import { type DriftRegime } from '@ballast/contracts';
 import { type PortfolioFile } from '@ballast/domain-portfolio';
-import { adaptiveBand, type RegimeReading, RegimeClassifier } from '@ballast/domain-signals';
+import { adaptPolicyBands, type RegimeReading, RegimeClassifier } from '@ballast/domain-signals';
 import { type AdaptiveBandsSource } from './monitor-policy';
 
 type Policy = PortfolioFile['policy'];
@@ -19,9 +19,7 @@ export function regimeAfter(closes: readonly number[], source: AdaptiveBandsSour
 
 /**
  * The policy with its bands (absolute, relative, per symbol and per sleeve) and cooldown scaled by the
- * regime, as the backtester's `BandAdapter` does (libs/domain/backtest/src/lib/target-sources.ts):
- * `adaptiveBand` of the signals library scales the policy-wide band (absolute, else relative) and
- * every other band moves by the same factor, so their proportions stay as the policy set them.
+ * regime through `adaptPolicyBands` of the signals library, the same function the backtester uses.
  */
 export function adaptPolicy(
   policy: Policy,
@@ -43,31 +41,13 @@ export function adaptPolicy(
       },
     };
   }
-  const baseBps = Math.round(base * 10_000);
-  const band = adaptiveBand(
-    { bandBps: baseBps, cooldownDays: policy.cooldownDays },
-    reading?.regime ?? null,
-    source.bandPolicy,
-  );
-  const factor = band.bandBps / baseBps;
-  const scale = (value: number | null) => (value === null ? null : value * factor);
-  const scaleOverride = <T extends { absolute: number | null; relative: number | null }>(o: T): T => ({
-    ...o,
-    absolute: scale(o.absolute),
-    relative: scale(o.relative),
-  });
+  const {
+    policy: adapted,
+    band,
+    factor,
+  } = adaptPolicyBands(policy, reading?.regime ?? null, source.bandPolicy);
   return {
-    policy: {
-      ...policy,
-      cooldownDays: band.cooldownDays,
-      bands: {
-        ...bands,
-        absolute: scale(bands.absolute),
-        relative: scale(bands.relative),
-        symbols: Object.fromEntries(Object.entries(bands.symbols).map(([k, o]) => [k, scaleOverride(o)])),
-        sleeves: Object.fromEntries(Object.entries(bands.sleeves).map(([k, o]) => [k, scaleOverride(o)])),
-      },
-    },
+    policy: adapted,
     regime: {
       benchmark: source.benchmark,
       regime: band.regime,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { currencyCode } from '../currency';
-import { nonNegativeDecimalString } from '../decimal-string';
+import { decimalString, nonNegativeDecimalString } from '../decimal-string';
 import { reportDuplicates } from '../duplicates';
 import { isoDateTimeString, tickerSymbol, uuidString } from '../primitives';
 import { priceUsedSchema } from './drift-detected.schema';
@@ -24,7 +24,7 @@ export const scenarioSchema = z.object({
   turnover: z.number().min(0),
   cost: nonNegativeDecimalString,
   /** Estimated tax of the scenario's sales at the policy's rates (taxable accounts only); may be negative (losses). */
-  estimatedTax: z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string'),
+  estimatedTax: decimalString,
   trades: z.int().nonnegative(),
   /** Lower is better; the formula is in the optimizer service's README. */
   score: z.number().finite(),

@@ -561,9 +561,11 @@ function simulate(input: SimulationInput): PolicyResult {
       // Each year's tax is paid on the first trading day of the next (a simplification of April's
       // payment and estimated taxes); a wash sale found later re-prices its year, and the difference
       // is settled at the next payment.
-      const due = taxBook.dueBefore(year).minus(taxPaid);
+      let due = taxPaid.negated();
       for (const entry of taxBook.yearTotals()) {
-        if (entry.year < year && !paidOn.has(entry.year)) paidOn.set(entry.year, row.date);
+        if (entry.year >= year) continue;
+        due = due.plus(entry.taxDecimal);
+        if (!paidOn.has(entry.year)) paidOn.set(entry.year, row.date);
       }
       if (!due.isZero()) {
         taxPaid = taxPaid.plus(due);

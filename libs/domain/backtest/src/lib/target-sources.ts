@@ -16,7 +16,7 @@ import {
   type MarketRegime,
   RegimeClassifier,
   type RegimeThresholds,
-  adaptiveBand,
+  adaptPolicyBands,
 } from '@ballast/domain-signals';
 import { BacktestConfigError } from './errors';
 
@@ -247,7 +247,7 @@ export function checkAdaptiveBands(
 
 /**
  * Scales a policy's bands (absolute, relative, per symbol and per sleeve) and cooldown by the
- * regime, day by day, through `adaptiveBand` of the signals library.
+ * regime, day by day, through `adaptPolicyBands` of the signals library (as the monitor does).
  */
 export class BandAdapter {
   private readonly classifier: RegimeClassifier;
@@ -268,34 +268,7 @@ export class BandAdapter {
   /** Adds day t's benchmark close and returns the policy for that day. */
   next(benchmarkClose: number): AdaptedPolicy {
     const reading = this.classifier.add(benchmarkClose);
-    const { bands } = this.base;
-    const baseBps = Math.round(((bands.absolute ?? bands.relative) as number) * 10_000);
-    const band = adaptiveBand(
-      { bandBps: baseBps, cooldownDays: this.base.cooldownDays },
-      reading.regime,
-      this.bandPolicy,
-    );
-    const factor = band.bandBps / baseBps;
-    const scale = (value: number | null) => (value === null ? null : value * factor);
-    const scaleOverride = <T extends { absolute: number | null; relative: number | null }>(o: T): T => ({
-      ...o,
-      absolute: scale(o.absolute),
-      relative: scale(o.relative),
-    });
-    return {
-      regime: reading.regime,
-      reason: band.reason,
-      policy: {
-        ...this.base,
-        cooldownDays: band.cooldownDays,
-        bands: {
-          ...bands,
-          absolute: scale(bands.absolute),
-          relative: scale(bands.relative),
-          symbols: Object.fromEntries(Object.entries(bands.symbols).map(([k, o]) => [k, scaleOverride(o)])),
-          sleeves: Object.fromEntries(Object.entries(bands.sleeves).map(([k, o]) => [k, scaleOverride(o)])),
-        },
-      },
-    };
+    const { policy, band } = adaptPolicyBands(this.base, reading.regime, this.bandPolicy);
+    return { regime: reading.regime, reason: band.reason, policy };
   }
 }

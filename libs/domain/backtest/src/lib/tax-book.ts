@@ -203,13 +203,6 @@ export class TaxBook {
     });
   }
 
-  /** Estimated tax of every year before `year`, summed (a later wash sale re-prices an earlier year). */
-  dueBefore(year: number): Decimal {
-    return this.yearTotals()
-      .filter((entry) => entry.year < year)
-      .reduce((sum, entry) => sum.plus(entry.taxDecimal), new Decimal(0));
-  }
-
   disallowedIn(year: number): number {
     return this.disallowedByYear.get(year)?.toNumber() ?? 0;
   }

@@ -99,3 +99,57 @@ export function adaptiveBand(
       `cooldown ${base.cooldownDays} → ${cooldownDays} days (×${m.cooldown}); ${why}`,
   };
 }
+
+/** Band overrides as a rebalancing policy holds them (fractions, not basis points; null when unset). */
+interface BandPair {
+  readonly absolute: number | null;
+  readonly relative: number | null;
+}
+
+/** The part of a rebalancing policy the regime scales: its bands and its cooldown. */
+export interface BandedPolicy {
+  readonly bands: BandPair & {
+    readonly symbols: Readonly<Record<string, BandPair>>;
+    readonly sleeves: Readonly<Record<string, BandPair>>;
+  };
+  readonly cooldownDays: number;
+}
+
+/**
+ * A policy with every band (absolute, relative, per symbol and per sleeve) and its cooldown scaled by
+ * the regime: {@link adaptiveBand} scales the policy-wide band (absolute, else relative) and every
+ * other band moves by the same factor, so their proportions stay as the policy set them. The one
+ * place the backtester and the monitor adapt a policy, so both trade on the same bands.
+ *
+ * @throws InvalidParameterError when the policy has no policy-wide band to scale.
+ */
+export function adaptPolicyBands<P extends BandedPolicy>(
+  policy: P,
+  regime: MarketRegime | null,
+  bandPolicy: AdaptiveBandPolicy = DEFAULT_ADAPTIVE_BAND_POLICY,
+): { policy: P; band: AdaptiveBand; factor: number } {
+  const { bands } = policy;
+  const base = bands.absolute ?? bands.relative;
+  if (base === null || !(base > 0))
+    throw new InvalidParameterError('bands', base, 'a policy-wide band to scale');
+  const baseBps = Math.round(base * 10_000);
+  const band = adaptiveBand({ bandBps: baseBps, cooldownDays: policy.cooldownDays }, regime, bandPolicy);
+  const factor = band.bandBps / baseBps;
+  const scale = (value: number | null) => (value === null ? null : value * factor);
+  const scalePair = <T extends BandPair>(pair: T): T => ({
+    ...pair,
+    absolute: scale(pair.absolute),
+    relative: scale(pair.relative),
+  });
+  const scaleAll = (overrides: Readonly<Record<string, BandPair>>) =>
+    Object.fromEntries(Object.entries(overrides).map(([key, pair]) => [key, scalePair(pair)]));
+  return {
+    policy: {
+      ...policy,
+      cooldownDays: band.cooldownDays,
+      bands: { ...scalePair(bands), symbols: scaleAll(bands.symbols), sleeves: scaleAll(bands.sleeves) },
+    },
+    band,
+    factor,
+  };
+}
