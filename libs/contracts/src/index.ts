@@ -188,18 +188,24 @@ export {
   ORDERS_EXECUTED_KEY,
   ORDERS_EXECUTED_SCHEMA_VERSION,
   ORDERS_EXECUTED_TOPIC,
+  QUANTITY_REDUCTION_REASONS,
   type Fill,
   type OrdersExecutedPayload,
+  type QuantityReduction,
+  type QuantityReductionReason,
   fillSchema,
   ordersExecutedPayloadSchema,
+  quantityReductionSchema,
 } from './lib/topics/orders-executed.schema';
 export {
   ORDERS_REJECTED_KEY,
   ORDERS_REJECTED_SCHEMA_VERSION,
   ORDERS_REJECTED_TOPIC,
   REJECTION_CODES,
+  REJECTION_STAGES,
   type OrdersRejectedPayload,
   type RejectionCode,
+  type RejectionStage,
   ordersRejectedPayloadSchema,
 } from './lib/topics/orders-rejected.schema';
 export {

@@ -78,6 +78,7 @@ export function aPortfolioState(): PortfolioStatePayload {
       { symbol: 'BND', weight: 0.3 },
     ],
     policy: { absoluteBandBps: 500, relativeBandBps: 2500, minTradeValue: '100.00' },
+    appliedOrderIds: [`${PROPOSAL_ID}-1`],
     updatedAt: '2024-03-15T14:00:00.000Z',
   };
 }
@@ -359,6 +360,46 @@ export function anOrdersExecuted(): OrdersExecutedPayload {
     broker: 'paper',
     brokerOrderId: 'paper-1',
     executedAt: '2024-03-15T15:10:03Z',
+  };
+}
+
+/**
+ * A buy cut to the cash the sells produced: 69 VXUS approved at 58.12, the price rose to 58.90 and
+ * the account has 4 010.40 to spend, so 68 were sent (68 × 58.90 × 1.0001 + 1.00 = 4 006.60).
+ */
+export function aReducedOrdersExecuted(): OrdersExecutedPayload {
+  return {
+    proposalId: PROPOSAL_ID,
+    portfolioId: PORTFOLIO_ID,
+    leg: 2,
+    clientOrderId: `${PROPOSAL_ID}-2`,
+    accountId: 'acct-taxable',
+    symbol: 'VXUS',
+    side: 'buy',
+    baseCurrency: 'USD',
+    requestedQuantity: '68',
+    filledQuantity: '68',
+    status: 'filled',
+    fills: [{ fillId: 'paper-2-a', quantity: '68', price: '58.90', fee: '1.00', at: '2024-03-15T15:10:05Z' }],
+    broker: 'paper',
+    brokerOrderId: 'paper-2',
+    executedAt: '2024-03-15T15:10:05Z',
+    reduction: {
+      approvedQuantity: '69',
+      reason: 'reduced-to-available-cash',
+      detail: 'buy 69 VXUS in acct-taxable needs 4065.51; 4010.40 available: 68 sent',
+    },
+  };
+}
+
+/** A leg the api never sent: the ledger changed between the proposal and its approval. */
+export function aLedgerChangedRejection(): OrdersRejectedPayload {
+  return {
+    ...anOrdersRejected(),
+    stage: 'approval',
+    code: 'ledger-changed',
+    reason:
+      'the proposal was computed from ledger version 7; the portfolio is at version 9 (fill): superseded',
   };
 }
 

@@ -1,6 +1,8 @@
 import {
   PROPOSAL_ID,
+  aLedgerChangedRejection,
   aPriceStale,
+  aReducedOrdersExecuted,
   aRebalanceProposed,
   aRebalanceRequested,
   aRiskAlert,
@@ -151,6 +153,29 @@ describe('orders.executed', () => {
     );
   });
 
+  it('accepts a buy cut to the available cash, named with its approved quantity and reason', () => {
+    expect(issuesOf(ordersExecutedPayloadSchema, aReducedOrdersExecuted())).toEqual([]);
+    // Backward compatible: the same message without the optional field is what older producers sent.
+    const { reduction: _reduction, ...withoutReduction } = aReducedOrdersExecuted();
+    expect(issuesOf(ordersExecutedPayloadSchema, withoutReduction)).toEqual([]);
+  });
+
+  it('refuses a reduction that is not one: approved no more than was sent, or an unknown reason', () => {
+    const payload = aReducedOrdersExecuted();
+    expect(
+      issuesOf(ordersExecutedPayloadSchema, {
+        ...payload,
+        reduction: { ...payload.reduction, approvedQuantity: '68', reason: 'rounded' },
+      }),
+    ).toEqual(['reduction.reason: must be one of reduced-to-available-cash']);
+    expect(
+      issuesOf(ordersExecutedPayloadSchema, {
+        ...payload,
+        reduction: { ...payload.reduction, approvedQuantity: '68' },
+      }),
+    ).toEqual(['reduction.approvedQuantity: a reduced order was approved for more than requestedQuantity']);
+  });
+
   it('rejects a fill reported twice', () => {
     const payload = anOrdersExecuted();
     payload.fills = [payload.fills[0]!, { ...payload.fills[1]!, fillId: payload.fills[0]!.fillId }];
@@ -163,7 +188,14 @@ describe('orders.executed', () => {
 describe('orders.rejected', () => {
   it('names the rejection code from the list', () => {
     expect(issuesOf(ordersRejectedPayloadSchema, { ...anOrdersRejected(), code: 'nope' })).toEqual([
-      expect.stringMatching(/^code: must be one of insufficient-cash, .*outcome-unknown$/),
+      expect.stringMatching(/^code: must be one of insufficient-cash, .*outcome-unknown, ledger-changed$/),
+    ]);
+  });
+
+  it("carries the api's refusal of a superseded proposal: stage approval, code ledger-changed", () => {
+    expect(issuesOf(ordersRejectedPayloadSchema, aLedgerChangedRejection())).toEqual([]);
+    expect(issuesOf(ordersRejectedPayloadSchema, { ...aLedgerChangedRejection(), stage: 'tax' })).toEqual([
+      'stage: must be one of pre-trade, broker, approval',
     ]);
   });
 

@@ -24,6 +24,24 @@ export const fillSchema = z.object({
   at: isoDateTimeString,
 });
 
+/** Why execution sent less than was approved. */
+export const QUANTITY_REDUCTION_REASONS = ['reduced-to-available-cash'] as const;
+export type QuantityReductionReason = (typeof QUANTITY_REDUCTION_REASONS)[number];
+
+/**
+ * A buy cut to the cash known after the sells (the price rose or the sells fetched less since the
+ * proposal): `requestedQuantity` is then what was sent to the broker, `approvedQuantity` what the
+ * approval said. Absent when the approved quantity was sent.
+ */
+export const quantityReductionSchema = z.object({
+  approvedQuantity: positiveDecimalString,
+  reason: z.enum(QUANTITY_REDUCTION_REASONS, {
+    error: `must be one of ${QUANTITY_REDUCTION_REASONS.join(', ')}`,
+  }),
+  /** For people: the cash and cost figures behind the cut. */
+  detail: z.string().min(1),
+});
+
 export const ordersExecutedPayloadSchema = z
   .object({
     proposalId: uuidString,
@@ -34,6 +52,7 @@ export const ordersExecutedPayloadSchema = z
     symbol: tickerSymbol,
     side: orderSide,
     baseCurrency: currencyCode,
+    /** The quantity sent to the broker: the approved one unless `reduction` says otherwise. */
     requestedQuantity: positiveDecimalString,
     filledQuantity: positiveDecimalString,
     /** `partially-filled`: the rest was cancelled (or expired) at the broker and will not fill. */
@@ -42,6 +61,8 @@ export const ordersExecutedPayloadSchema = z
     broker: nonEmptyString,
     brokerOrderId: nonEmptyString,
     executedAt: isoDateTimeString,
+    /** Optional (added in schema version 1, backward compatible): present only for a cut order. */
+    reduction: quantityReductionSchema.optional(),
   })
   .superRefine((payload, context) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -64,6 +85,15 @@ export const ordersExecutedPayloadSchema = z
     if (payload.status === 'partially-filled' && versusRequested === 0) {
       issue(['status'], 'is "partially-filled" only when less than requestedQuantity filled');
     }
+    if (
+      payload.reduction !== undefined &&
+      compareDecimals(payload.reduction.approvedQuantity, payload.requestedQuantity) <= 0
+    ) {
+      issue(
+        ['reduction', 'approvedQuantity'],
+        'a reduced order was approved for more than requestedQuantity',
+      );
+    }
     reportDuplicates(
       payload.fills.map((fill) => fill.fillId),
       (index, fillId) => issue(['fills', index, 'fillId'], `duplicate fill "${fillId}"`),
@@ -71,4 +101,5 @@ export const ordersExecutedPayloadSchema = z
   });
 
 export type Fill = z.infer<typeof fillSchema>;
+export type QuantityReduction = z.infer<typeof quantityReductionSchema>;
 export type OrdersExecutedPayload = z.infer<typeof ordersExecutedPayloadSchema>;

@@ -3,7 +3,11 @@ import { positiveDecimalString } from '../decimal-string';
 import { isoDateTimeString, nonEmptyString, tickerSymbol, uuidString } from '../primitives';
 import { clientOrderIdFor, legNumber, orderSide } from './orders-common';
 
-/** Emitted by execution (or api, for an approval refused after the fact) when an order will not be executed. */
+/**
+ * Emitted by execution when an order will not be executed (stage `pre-trade` or `broker`), and by
+ * api for every leg of a proposal it will not send at all (stage `approval`: the ledger changed
+ * after the proposal was computed, code `ledger-changed`).
+ */
 export const ORDERS_REJECTED_TOPIC = 'orders.rejected';
 export const ORDERS_REJECTED_SCHEMA_VERSION = 1;
 export const ORDERS_REJECTED_KEY = 'portfolioId';
@@ -21,8 +25,13 @@ export const REJECTION_CODES = [
   'stale-price',
   'broker-rejected',
   'outcome-unknown',
+  'ledger-changed',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+/** Who refused: execution's checks, the broker, or the api before anything was sent. */
+export const REJECTION_STAGES = ['pre-trade', 'broker', 'approval'] as const;
+export type RejectionStage = (typeof REJECTION_STAGES)[number];
 
 export const ordersRejectedPayloadSchema = z
   .object({
@@ -34,7 +43,7 @@ export const ordersRejectedPayloadSchema = z
     symbol: tickerSymbol,
     side: orderSide,
     quantity: positiveDecimalString,
-    stage: z.enum(['pre-trade', 'broker']),
+    stage: z.enum(REJECTION_STAGES, { error: `must be one of ${REJECTION_STAGES.join(', ')}` }),
     code: z.enum(REJECTION_CODES, { error: `must be one of ${REJECTION_CODES.join(', ')}` }),
     /** For people: the values that failed the check (e.g. "order 12,400.00 > max notional 10,000.00"). */
     reason: z.string().min(1),

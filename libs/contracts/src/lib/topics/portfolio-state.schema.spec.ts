@@ -7,6 +7,15 @@ describe('portfolio.state payload', () => {
     expect(issuesOf(portfolioStatePayloadSchema, aPortfolioState())).toEqual([]);
   });
 
+  it('lists the client order ids the ledger has applied, each once; the list is optional', () => {
+    const { appliedOrderIds: _applied, ...older } = aPortfolioState();
+    expect(issuesOf(portfolioStatePayloadSchema, older)).toEqual([]);
+    const state = { ...aPortfolioState(), appliedOrderIds: ['p-1', 'p-2', 'p-1'] };
+    expect(issuesOf(portfolioStatePayloadSchema, state)).toEqual([
+      'appliedOrderIds.2: duplicate client order id "p-1"',
+    ]);
+  });
+
   it('defaults a position without lots to no lots', () => {
     const state = aPortfolioState();
     const roth = state.accounts[1];

@@ -130,6 +130,14 @@ export const portfolioStatePayloadSchema = z
     transactions: z.array(ledgerTransactionSchema).optional(),
     /** Date of the last executed rebalance, for cooldowns and calendars. */
     lastRebalance: isoDateString.optional(),
+    /**
+     * Client order ids (`clientOrderIdFor(proposalId, leg)`) of the executed orders whose fills
+     * this snapshot includes, those booked in the last few days (the api keeps
+     * `API_APPLIED_ORDERS_RETENTION_DAYS`, 7 by default). Execution subtracts from the snapshot's
+     * cash and holdings only its finished orders that are not listed, so an order never counts
+     * twice nor is forgotten. Absent (an older api): consumers cannot tell which orders are in.
+     */
+    appliedOrderIds: z.array(nonEmptyString).optional(),
     updatedAt: isoDateTimeString,
   })
   .superRefine((state, context) => {
@@ -150,6 +158,13 @@ export const portfolioStatePayloadSchema = z
           path: ['targets', index, 'symbol'],
           message: `duplicate target symbol "${symbol}": give each symbol one target`,
         }),
+    );
+    reportDuplicates(state.appliedOrderIds ?? [], (index, clientOrderId) =>
+      context.addIssue({
+        code: 'custom',
+        path: ['appliedOrderIds', index],
+        message: `duplicate client order id "${clientOrderId}"`,
+      }),
     );
     const sum = state.targets.reduce((total, target) => total + target.weight, 0);
     if (Math.abs(sum - 1) > TARGET_WEIGHT_SUM_TOLERANCE) {
