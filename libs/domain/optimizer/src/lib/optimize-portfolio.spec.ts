@@ -9,6 +9,7 @@ import {
   ConstantSeriesError,
   InvalidInputError,
   NoAssetAboveRiskFreeRateError,
+  NonPositiveDefiniteCovarianceError,
   optimizePortfolio,
   type SeriesMatrix,
 } from '../index';
@@ -76,6 +77,59 @@ describe('optimizePortfolio', () => {
         currentWeights: { A: 1 },
       }),
     ).toThrow(ConstantSeriesError);
+  });
+
+  it('refuses a singular covariance by name: twin series, or fewer observations than assets', () => {
+    // GOOG (the first column) and a second listing of it at twice the price: identical returns, Σ of rank n - 1, and
+    // every mix of the twins equally "optimal"; the answer would be one arbitrary mix of them.
+    const n = returns.symbols.length;
+    const rows = returns.dates.length;
+    const twin = new Float64Array(rows * (n + 1));
+    for (let t = 0; t < rows; t += 1) {
+      twin.set(returns.values.subarray(t * n, (t + 1) * n), t * (n + 1));
+      twin[t * (n + 1) + n] = returns.values[t * n] as number;
+    }
+    const withTwin: SeriesMatrix = {
+      symbols: [...returns.symbols, 'GOOG2'],
+      dates: returns.dates,
+      values: twin,
+    };
+    for (const objective of [
+      'min-volatility',
+      'max-sharpe',
+      'risk-parity',
+      'max-quadratic-utility',
+    ] as const) {
+      expect(() => optimizePortfolio({ returns: withTwin, objective })).toThrow(
+        NonPositiveDefiniteCovarianceError,
+      );
+    }
+    expect(() => optimizePortfolio({ returns: withTwin, objective: 'min-volatility' })).toThrow(
+      /covariance matrix is not positive definite: the returns of GOOG and GOOG2 are exact multiples of each other \(correlation 1\.0{12}\)/,
+    );
+    // HRP never inverts Σ; an L2 term makes the problem strictly convex again.
+    expect(optimizePortfolio({ returns: withTwin, objective: 'hrp' }).weights['GOOG2']).toBeGreaterThan(0);
+    const regularised = optimizePortfolio({ returns: withTwin, objective: 'min-volatility', l2Gamma: 0.1 });
+    expect(regularised.weights['GOOG']).toBeCloseTo(regularised.weights['GOOG2'] as number, 6);
+
+    // 20 assets, 12 returns: the sample covariance has rank at most 11; shrinkage is full rank.
+    const short: SeriesMatrix = {
+      symbols: returns.symbols,
+      dates: returns.dates.slice(-12),
+      values: returns.values.slice((rows - 12) * n),
+    };
+    expect(() => optimizePortfolio({ returns: short, objective: 'min-volatility' })).toThrow(
+      'covariance matrix is not positive definite: 20 assets but only 12 return observations: the estimate has rank at most 11',
+    );
+    expect(
+      optimizePortfolio({ returns: short, objective: 'min-volatility', riskModel: 'ledoit-wolf' }).diagnostics
+        .fallbackUsed,
+    ).toBeNull();
+    // The fallback chain catches it like any named failure.
+    expect(
+      optimizePortfolio({ returns: short, objective: 'min-volatility', fallback: ['hrp'] }).diagnostics
+        .fallbackUsed,
+    ).toBe('hrp');
   });
 
   it('refuses options an objective cannot honour instead of ignoring them', () => {

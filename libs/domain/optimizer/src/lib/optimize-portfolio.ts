@@ -23,7 +23,12 @@ import {
   type PortfolioConstraints,
 } from './constrained';
 import { type HighsLike } from './general-qp';
-import { ConstantSeriesError, InvalidInputError, OptimizerDomainError } from './errors';
+import {
+  ConstantSeriesError,
+  InvalidInputError,
+  NonPositiveDefiniteCovarianceError,
+  OptimizerDomainError,
+} from './errors';
 import { covarianceToCorrelation, hierarchicalRiskParity } from './hrp';
 import {
   efficientReturn,
@@ -176,6 +181,8 @@ interface Estimates {
   readonly risk: RiskModel;
   /** Black-Litterman: the prior covariance (for `bl_weights`) and δ. */
   readonly bl?: { readonly priorCovariance: Float64Array; readonly riskAversion: number };
+  /** Why the covariance is singular, when it evidently is (see {@link singularCovarianceReason}). */
+  readonly singular?: string;
 }
 
 interface Solved {
@@ -246,6 +253,7 @@ function estimate(request: OptimizeRequest): Estimates {
             ? emaHistoricalReturn(returns, { frequency, ...(request.span ? { span: request.span } : {}) })
             : capmReturn(returns, { frequency, riskFreeRate, ...(market ? { marketReturns: market } : {}) });
   const riskModel = request.riskModel ?? 'sample';
+  const rows = rowCount(returns);
   const risk =
     riskModel === 'sample'
       ? sampleCovariance(returns, { frequency })
@@ -260,8 +268,47 @@ function estimate(request: OptimizeRequest): Estimates {
               : riskModel === 'ledoit-wolf-constant-correlation'
                 ? ledoitWolf(returns, { frequency, target: 'constant_correlation' })
                 : oracleApproximatingShrinkage(returns, { frequency });
-  if (!request.blackLitterman) return { mu: mu.values, risk };
-  return applyBlackLitterman(request, request.blackLitterman, mu.values, risk);
+  const singular = singularCovarianceReason(risk, rows);
+  const estimates: Estimates = request.blackLitterman
+    ? applyBlackLitterman(request, request.blackLitterman, mu.values, risk)
+    : { mu: mu.values, risk };
+  return singular === undefined ? estimates : { ...estimates, singular };
+}
+
+/**
+ * Correlation at or beyond which two assets count as moving together exactly: a price series and a
+ * multiple of it (a share class and its twin, an ETF listed twice) give 1 - 1e-15 or so after the
+ * rounding of returns; 1e-10 leaves room for that and for nothing a real pair of assets shows.
+ */
+const EXACT_CORRELATION = 1 - 1e-10;
+
+/**
+ * The two ways real inputs make a covariance singular, checked in O(n²) on the estimate (a
+ * factorisation to test the rank of a 2000-asset matrix would cost more than the solve):
+ * - fewer return observations than assets: the sample estimators have rank at most T - 1;
+ * - two assets whose returns are exact multiples of each other (|correlation| = 1).
+ * Shrinkage estimators (Ledoit-Wolf, OAS) are positive definite by construction and pass. A
+ * singular Σ leaves mean-variance and risk-parity answers undetermined (any mix of the twins is
+ * equally good), so the objectives that need Σ⁻¹ refuse it by name instead of returning one of them
+ * silently; an L2 term (`γ > 0`) makes the problem strictly convex again and lifts the refusal.
+ */
+export function singularCovarianceReason(risk: RiskModel, observations: number): string | undefined {
+  const n = risk.symbols.length;
+  if (n > 1 && observations <= n && risk.shrinkage === undefined) {
+    return `${n} assets but only ${observations} return observations: the estimate has rank at most ${Math.max(observations - 1, 0)}; use a longer history, a shrinkage risk model (ledoit-wolf, oas) or an L2 term`;
+  }
+  const m = risk.matrix;
+  for (let i = 0; i < n; i += 1) {
+    const vi = m[i * n + i] as number;
+    for (let j = i + 1; j < n; j += 1) {
+      const vj = m[j * n + j] as number;
+      const correlation = (m[i * n + j] as number) / Math.sqrt(vi * vj);
+      if (Math.abs(correlation) >= EXACT_CORRELATION) {
+        return `the returns of ${risk.symbols[i] ?? i} and ${risk.symbols[j] ?? j} are exact multiples of each other (correlation ${correlation.toFixed(12)}), so the matrix is singular; drop one of them, use a shrinkage risk model (ledoit-wolf, oas) or an L2 term`;
+      }
+    }
+  }
+  return undefined;
 }
 
 function applyBlackLitterman(
@@ -394,6 +441,10 @@ function constrainedObjective(
 
 function solve(step: ObjectiveName, request: OptimizeRequest, e: Estimates): Solved {
   const { returns } = request;
+  // HRP clusters on correlations and never inverts Σ, so twins are merely one cluster to it.
+  if (e.singular !== undefined && step !== 'hrp' && !((request.l2Gamma ?? 0) > 0)) {
+    throw new NonPositiveDefiniteCovarianceError(e.singular);
+  }
   const n = returns.symbols.length;
   const general = portfolioConstraints(request);
   if (general) {
