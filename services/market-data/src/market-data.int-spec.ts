@@ -4,20 +4,29 @@
  *    by a local HTTP server through YAHOO_BASE_URL; never the network): price.tick, daily bars,
  *    a bad answer counted, Redis caching of quotes;
  *  - stale-price detection on a 24/7 calendar: one price.stale per episode, a fresh tick ends it;
- *  - GET /history: validation, cache miss, hit, and invalidation when the replay writes bars.
+ *  - GET /history: validation, cache miss, hit, and invalidation when the replay writes bars;
+ *  - the watch list from portfolio.state: a symbol a portfolio buys is polled (quotes and daily
+ *    history), dropped once no portfolio holds or targets it (no more polls, no price.stale), and a
+ *    poison or invalid portfolio.state lands in market-data-portfolios.dlq with the reason.
  * Each process has its own topic and group prefixes, schema and Redis prefix.
  */
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import {
+  createEnvelope,
+  deadLetterTopicFor,
   parseMessage,
+  PORTFOLIO_STATE_TOPIC,
+  portfolioStatePayloadSchema,
   PRICE_STALE_TOPIC,
   PRICE_TICK_TOPIC,
   PRICES_RAW_TOPIC,
   type PriceStalePayload,
   type PriceTickPayload,
+  toCloudEventHeaders,
 } from '@ballast/contracts';
 import {
   buildService,
@@ -60,7 +69,9 @@ function envFor(role: string, extra: Record<string, string>): Record<string, str
 /** Yahoo's endpoints as yahoo-finance2 calls them, answered from the recorded files. */
 const recordedRequests: string[] = [];
 async function startRecordedYahoo(): Promise<Server> {
-  const quote = await readFile(path.join(FIXTURES, 'quote-SPY-TLT.json'));
+  const quote = JSON.parse(await readFile(path.join(FIXTURES, 'quote-SPY-TLT.json'), 'utf8')) as {
+    quoteResponse: { result: { symbol: string }[]; error: unknown };
+  };
   const charts: Record<string, Buffer> = {
     SPY: await readFile(path.join(FIXTURES, 'chart-SPY-2024-03-11-to-2024-03-15.json')),
     TLT: await readFile(path.join(FIXTURES, 'chart-TLT-2024-03-11-to-2024-03-15.json')),
@@ -81,8 +92,11 @@ async function startRecordedYahoo(): Promise<Server> {
       response.writeHead(200, { 'content-type': 'text/plain' });
       response.end('Rec0rdedCrumb');
     } else if (url.pathname === '/v7/finance/quote') {
+      // As Yahoo does: the recorded quotes of the symbols asked for, none of the others.
+      const asked = new Set((url.searchParams.get('symbols') ?? '').split(','));
+      const result = quote.quoteResponse.result.filter((entry) => asked.has(entry.symbol));
       response.writeHead(200, { 'content-type': 'application/json;charset=utf-8' });
-      response.end(quote);
+      response.end(JSON.stringify({ quoteResponse: { ...quote.quoteResponse, result } }));
     } else if (url.pathname.startsWith('/v8/finance/chart/')) {
       const body = charts[decodeURIComponent(url.pathname.slice('/v8/finance/chart/'.length))];
       response.writeHead(body === undefined ? 404 : 200, {
@@ -117,6 +131,8 @@ async function history(service: ServiceProcess, query: string) {
 
 let yahooServer: Server;
 let yahoo: ServiceProcess;
+/** A yahoo process configured with SPY alone: everything else it polls comes from portfolio.state. */
+let watcher: ServiceProcess;
 let replay: ServiceProcess;
 let replayDir: string;
 let kafka: KafkaTestClient;
@@ -159,12 +175,29 @@ beforeAll(async () => {
       HISTORY_MAX_SYMBOLS: '3',
     }),
   );
-  services.push(yahoo, replay);
+  watcher = new ServiceProcess(
+    'market-data',
+    envFor('w', {
+      ...alwaysOpen,
+      MARKET_DATA_PROVIDER: 'yahoo',
+      MARKET_DATA_SYMBOLS: 'SPY',
+      YAHOO_BASE_URL: `http://127.0.0.1:${address.port}`,
+      YAHOO_POLL_INTERVAL_MS: '300',
+      YAHOO_QUOTE_CACHE_TTL_SECONDS: '1',
+      YAHOO_HISTORY_DAYS: '20000',
+      YAHOO_RATE_LIMIT_PER_SECOND: '50',
+      YAHOO_BACKOFF_BASE_MS: '50',
+    }),
+  );
+  services.push(yahoo, replay, watcher);
   kafka = new KafkaTestClient(required('KAFKA_BROKERS').split(','));
   await Promise.all(services.map((service) => service.start(120_000)));
   await kafka.watch([
     `${yahoo.env['KAFKA_TOPIC_PREFIX']}${PRICE_TICK_TOPIC}`,
     `${yahoo.env['KAFKA_TOPIC_PREFIX']}${PRICE_STALE_TOPIC}`,
+    `${watcher.env['KAFKA_TOPIC_PREFIX']}${PRICE_TICK_TOPIC}`,
+    `${watcher.env['KAFKA_TOPIC_PREFIX']}${PRICE_STALE_TOPIC}`,
+    `${watcher.env['KAFKA_TOPIC_PREFIX']}${deadLetterTopicFor(`${watcher.env['KAFKA_GROUP_PREFIX']}market-data-portfolios`)}`,
   ]);
 }, 240_000);
 
@@ -207,9 +240,9 @@ afterEach(() => {
   }
 });
 
-const payloads = <T>(topic: string, symbol: string): T[] =>
+const payloads = <T>(topic: string, symbol: string, of: ServiceProcess = yahoo): T[] =>
   kafka
-    .messages(`${yahoo.env['KAFKA_TOPIC_PREFIX']}${topic}`, (message) => message.key === symbol)
+    .messages(`${of.env['KAFKA_TOPIC_PREFIX']}${topic}`, (message) => message.key === symbol)
     .map((message) => {
       const parsed = parseMessage(topic, message.json);
       if (!parsed.ok) throw new Error(`${topic} message fails its schema: ${JSON.stringify(parsed.issues)}`);
@@ -243,11 +276,12 @@ describe('yahoo provider through recorded responses', () => {
         source: 'yahoo',
       },
     ]);
-    // The handshake a real Yahoo needs went through the recorded server, then the batched quote.
+    // The handshake a real Yahoo needs went through the recorded server, then the batched quote (the
+    // watch list, sorted).
     expect(recordedRequests).toEqual(expect.arrayContaining(['/quote/AAPL', '/v1/test/getcrumb']));
     expect(
       recordedRequests.some((request) =>
-        request.startsWith('/v7/finance/quote?symbols=SPY%2CTLT%2CNOPE&crumb=Rec0rdedCrumb'),
+        request.startsWith('/v7/finance/quote?symbols=NOPE%2CSPY%2CTLT&crumb=Rec0rdedCrumb'),
       ),
     ).toBe(true);
   });
@@ -449,5 +483,144 @@ describe('GET /history', () => {
       ['2024-03-11', '2024-03-12', '2024-03-13'],
     );
     expect((await history(replay, query)).cache).toBe('hit');
+  });
+});
+
+describe('the watch list follows portfolio.state', () => {
+  const portfolioId = randomUUID();
+  const prefix = () => watcher.env['KAFKA_TOPIC_PREFIX'] ?? '';
+  const dlq = () =>
+    `${prefix()}${deadLetterTopicFor(`${watcher.env['KAFKA_GROUP_PREFIX']}market-data-portfolios`)}`;
+  const stateOf = (version: number, holdings: Record<string, string>, targets: Record<string, number>) =>
+    portfolioStatePayloadSchema.parse({
+      portfolioId,
+      householdId: `household-${runId}`,
+      name: 'Watched',
+      baseCurrency: 'USD',
+      version,
+      accounts: [
+        {
+          accountId: 'taxable',
+          name: 'Brokerage',
+          type: 'taxable',
+          cash: '100',
+          positions: Object.entries(holdings).map(([symbol, quantity]) => ({ symbol, quantity, lots: [] })),
+        },
+      ],
+      targets: Object.entries(targets).map(([symbol, weight]) => ({ symbol, weight })),
+      policy: { absoluteBandBps: 500 },
+      updatedAt: new Date().toISOString(),
+    });
+  const publishState = async (value: string) =>
+    kafka.send(`${prefix()}${PORTFOLIO_STATE_TOPIC}`, [{ key: portfolioId, value }]);
+  const envelopeOf = (payload: unknown) => {
+    const envelope = createEnvelope({
+      type: PORTFOLIO_STATE_TOPIC,
+      schemaVersion: 1,
+      producedBy: 'integration-test',
+      payload,
+    });
+    return { value: JSON.stringify(envelope), headers: toCloudEventHeaders(envelope) };
+  };
+  const watchlist = async () =>
+    ((await (await fetch(`${watcher.baseUrl}/watchlist`)).json()) as { symbols: unknown[] }).symbols;
+  /** The quote requests the watcher made: it alone asks for SPY alone, or for SPY and TLT. */
+  const watcherQuotes = () =>
+    recordedRequests.filter((request) => /^\/v7\/finance\/quote\?symbols=SPY(%2CTLT)?&/.test(request));
+
+  it('polls a symbol a portfolio holds, loads its history, and drops it when no portfolio holds it', async () => {
+    expect(await watchlist()).toEqual([{ symbol: 'SPY', portfolios: 0, configured: true }]);
+    const v1 = envelopeOf(stateOf(1, { SPY: '10', TLT: '20' }, { SPY: 0.5, TLT: 0.5 }));
+    await kafka.send(`${prefix()}${PORTFOLIO_STATE_TOPIC}`, [{ key: portfolioId, ...v1 }]);
+
+    const tlt = await waitFor('a TLT tick from the watcher', () =>
+      payloads<PriceTickPayload>(PRICE_TICK_TOPIC, 'TLT', watcher).at(0),
+    );
+    expect(tlt).toMatchObject({ symbol: 'TLT', price: '93.54', source: 'yahoo' });
+    expect(await watchlist()).toEqual([
+      { symbol: 'SPY', portfolios: 1, configured: true },
+      { symbol: 'TLT', portfolios: 1, configured: false },
+    ]);
+    // One batched request for both symbols (YAHOO_QUOTE_BATCH_SIZE 50).
+    expect(
+      watcherQuotes().some((request) => request.startsWith('/v7/finance/quote?symbols=SPY%2CTLT&')),
+    ).toBe(true);
+    const bars = await waitFor('TLT daily bars at the watcher', async () => {
+      const found = await history(watcher, 'symbols=TLT&from=2024-03-11&to=2024-03-15');
+      const list = (found.body['bars'] as Record<string, unknown[]> | undefined)?.['TLT'];
+      return list?.length === 5 ? list : undefined;
+    });
+    expect(bars).toHaveLength(5);
+
+    // A poison and an invalid state are dead-lettered; the version behind them is still applied.
+    await publishState('{"poison":');
+    const invalid = envelopeOf({
+      ...stateOf(2, { SPY: '10' }, { SPY: 1 }),
+      targets: [{ symbol: 'SPY', weight: 0.4 }],
+    });
+    await kafka.send(`${prefix()}${PORTFOLIO_STATE_TOPIC}`, [{ key: portfolioId, ...invalid }]);
+    const v2 = envelopeOf(stateOf(2, { SPY: '10' }, { SPY: 1 }));
+    await kafka.send(`${prefix()}${PORTFOLIO_STATE_TOPIC}`, [{ key: portfolioId, ...v2 }]);
+    await waitFor('TLT out of the watch list', async () =>
+      (await watchlist()).length === 1 ? true : undefined,
+    );
+    expect(await watchlist()).toEqual([{ symbol: 'SPY', portfolios: 1, configured: true }]);
+    const letters = await waitFor('two dead letters', () => {
+      const found = kafka.messages(dlq());
+      return found.length >= 2 ? found : undefined;
+    });
+    const reasons = letters.map(
+      (letter) =>
+        (letter.json as { reason: { kind: string; message: string; issues?: { path: string }[] } }).reason,
+    );
+    expect(reasons.map((reason) => reason.kind)).toEqual(['schema', 'schema']);
+    expect(reasons[0]?.message).toContain('JSON');
+    expect(reasons[1]?.issues?.map((issue) => issue.path)).toContain('payload.targets');
+
+    // From now on the watcher asks for SPY alone: five more polls without TLT.
+    const before = watcherQuotes().length;
+    await waitFor('five polls after the drop', () =>
+      watcherQuotes().length >= before + 6 ? true : undefined,
+    );
+    expect(
+      watcherQuotes()
+        .slice(before + 1)
+        .every((request) => request.startsWith('/v7/finance/quote?symbols=SPY&')),
+    ).toBe(true);
+  });
+
+  it('reports a configured symbol stale, never one that no portfolio holds any more', async () => {
+    // Fresh prices of both from a feed: each ends any episode it had. 2 s later SPY (configured,
+    // Yahoo repeating an older quote) is stale again; TLT, with a price but no holder, is not checked.
+    const asOf = new Date().toISOString();
+    await kafka.send(
+      `${prefix()}${PRICES_RAW_TOPIC}`,
+      ['SPY', 'TLT'].map((symbol) => ({
+        key: symbol,
+        value: JSON.stringify({ symbol, price: '100.25', currency: 'USD', asOf, source: 'test' }),
+      })),
+    );
+    await waitFor('the fresh TLT and SPY ticks', () =>
+      payloads<PriceTickPayload>(PRICE_TICK_TOPIC, 'TLT', watcher).some((tick) => tick.asOf === asOf) &&
+      payloads<PriceTickPayload>(PRICE_TICK_TOPIC, 'SPY', watcher).some((tick) => tick.asOf === asOf)
+        ? true
+        : undefined,
+    );
+    await waitFor('a SPY episode after the fresh price', () =>
+      payloads<PriceStalePayload>(PRICE_STALE_TOPIC, 'SPY', watcher).some(
+        (stale) => stale.lastPriceAt === asOf,
+      )
+        ? true
+        : undefined,
+    );
+    const checks = await metric(watcher, 'ballast_market_data_stale_checks_total');
+    await waitFor('15 more stale checks', async () =>
+      (await metric(watcher, 'ballast_market_data_stale_checks_total')) >= checks + 15 ? true : undefined,
+    );
+    expect(
+      payloads<PriceStalePayload>(PRICE_STALE_TOPIC, 'TLT', watcher).filter(
+        (stale) => stale.lastPriceAt === asOf,
+      ),
+    ).toEqual([]);
   });
 });

@@ -80,10 +80,19 @@ export const marketDataConfigSchema = z
       .default(7 * 24 * 3600),
     /** Which provider pulls prices: `replay` (CSV), `raw` (only prices.raw), `yahoo` (yahoo-finance2). */
     MARKET_DATA_PROVIDER: z.enum(MARKET_DATA_PROVIDERS).default('replay'),
-    /** Symbols the yahoo provider polls and the stale detector watches even before their first price. */
+    /**
+     * Symbols always watched: polled by the yahoo provider and checked by the stale detector, on top
+     * of every symbol a portfolio holds or targets (from portfolio.state).
+     */
     MARKET_DATA_SYMBOLS: symbolList,
     /** Pause between two quote polls of the yahoo provider. */
     YAHOO_POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+    /**
+     * Most symbols in one Yahoo quote request: the watched symbols are asked in batches of this size
+     * (one request each, every one through the rate limiter), which keeps each URL well under the
+     * length proxies accept however many symbols the portfolios hold.
+     */
+    YAHOO_QUOTE_BATCH_SIZE: z.coerce.number().int().min(1).max(200).default(50),
     /** Days of daily history the yahoo provider loads at start and refreshes. */
     YAHOO_HISTORY_DAYS: positiveInt(365),
     /** How often the yahoo provider reloads daily history (the last days' bars). */
@@ -145,3 +154,7 @@ export type MarketDataConfig = z.infer<typeof marketDataConfigSchema>;
 export const MARKET_DATA_SERVICE = 'market-data';
 /** Consumer group of prices.raw. */
 export const RAW_PRICES_GROUP = 'market-data';
+/** Consumer group of portfolio.state: which symbols the portfolios hold or target (the watch list). */
+export const PORTFOLIO_SYMBOLS_GROUP = 'market-data-portfolios';
+/** Transport id of the portfolio.state group's Kafka server, so that its handler binds to it alone. */
+export const PORTFOLIO_SYMBOLS_KAFKA = Symbol('kafka-market-data-portfolios');

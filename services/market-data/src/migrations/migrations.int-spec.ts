@@ -19,6 +19,7 @@ describe('market-data migrations', () => {
       'inbox_message',
       'last_price',
       'outbox_message',
+      'portfolio_symbols',
       'stale_episode',
     ]);
     expect(result.tablesAfterDown).toEqual([]);

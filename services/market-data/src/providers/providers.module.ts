@@ -12,6 +12,7 @@ import { HistoryModule } from '../history/history.module';
 import { PricesModule } from '../prices/prices.module';
 import { ReplayModule } from '../replay/replay.module';
 import { ReplayService } from '../replay/replay.service';
+import { WatchlistModule } from '../watchlist/watchlist.module';
 import { type PriceProvider, RawFeedProvider } from './price-provider';
 import { YahooFinanceClient } from './yahoo/yahoo-finance.client';
 import { YahooFinanceProvider } from './yahoo/yahoo-finance.provider';
@@ -46,7 +47,7 @@ export class ProviderHost implements OnApplicationBootstrap, OnApplicationShutdo
 }
 
 @Module({
-  imports: [PricesModule, HistoryModule, ReplayModule],
+  imports: [PricesModule, HistoryModule, ReplayModule, WatchlistModule],
   providers: [YahooFinanceClient, YahooFinanceProvider, ProviderHost],
 })
 export class ProvidersModule {}

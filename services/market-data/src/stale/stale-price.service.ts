@@ -14,6 +14,7 @@ import { DataSource } from 'typeorm';
 import { type MarketDataConfig } from '../config/market-data.config';
 import { MarketCalendar } from '../market/market-calendar';
 import { staleChecks, staleEpisodes } from '../market-data.metrics';
+import { WatchlistService } from '../watchlist/watchlist.service';
 import { checkStaleness } from './stale-detector';
 
 interface WatchedRow {
@@ -28,8 +29,10 @@ interface WatchedRow {
 }
 
 /**
- * Checks every watched symbol (each symbol with an accepted price, plus MARKET_DATA_SYMBOLS) every
- * STALE_CHECK_INTERVAL_MS. A symbol without an accepted price for more than PRICE_MAX_AGE_SECONDS
+ * Checks every watched symbol (MARKET_DATA_SYMBOLS plus every symbol a portfolio holds or targets:
+ * the yahoo provider's watch list) every STALE_CHECK_INTERVAL_MS. A symbol nobody holds, targets or
+ * configures is not checked, even with a price on record: no portfolio waits on it, so its silence
+ * is no reason to stop proposals. A symbol without an accepted price for more than PRICE_MAX_AGE_SECONDS
  * while the market is open starts a stale episode: a `stale_episode` row and a `price.stale` event,
  * written in one transaction through the outbox, so the event is published exactly when the
  * episode is recorded, and a restart never reports the same episode twice. The ingest path deletes
@@ -39,7 +42,14 @@ interface WatchedRow {
 export class StalePriceService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(StalePriceService.name);
   private readonly calendar: MarketCalendar;
-  private readonly watchedSinceMillis = Date.now();
+  private readonly startedAtMillis = Date.now();
+  /**
+   * When this process first saw each symbol in the watch list: a symbol that joins it later (a
+   * portfolio just bought it) gets PRICE_MAX_AGE_SECONDS from then for its first price, as every
+   * symbol does from the start. Symbols that left the list are forgotten.
+   */
+  private readonly watchedSince = new Map<string, number>();
+  private checkedOnce = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
@@ -47,6 +57,7 @@ export class StalePriceService implements OnApplicationBootstrap, OnApplicationS
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly relay: OutboxRelay,
+    private readonly watchlist: WatchlistService,
     @Inject(APP_CONFIG) private readonly config: MarketDataConfig,
   ) {
     this.calendar = new MarketCalendar({
@@ -82,6 +93,14 @@ export class StalePriceService implements OnApplicationBootstrap, OnApplicationS
   /** One pass over every watched symbol; returns the symbols whose episode it opened. */
   async check(nowMillis: number = Date.now()): Promise<string[]> {
     const marketOpen = this.calendar.isOpen(nowMillis);
+    const watched = await this.watchlist.symbols();
+    const current = new Set(watched);
+    for (const symbol of [...this.watchedSince.keys()])
+      if (!current.has(symbol)) this.watchedSince.delete(symbol);
+    // The first check's symbols have been expected since the service started.
+    const since = this.checkedOnce ? nowMillis : Math.min(this.startedAtMillis, nowMillis);
+    this.checkedOnce = true;
+    for (const symbol of watched) if (!this.watchedSince.has(symbol)) this.watchedSince.set(symbol, since);
     const rows = await this.dataSource.query<WatchedRow[]>(
       // An episode row is open while no price was accepted after the update it was judged on; the
       // ingest path also deletes it, but a tick committing while an episode is being recorded would
@@ -89,16 +108,16 @@ export class StalePriceService implements OnApplicationBootstrap, OnApplicationS
       `SELECT w.symbol, p.price::text AS price, p.as_of, p.source, p.updated_at, p.updated_at::text AS updated_at_exact,
               (e.symbol IS NOT NULL AND (p.updated_at IS NULL
                 OR (e.last_update_at IS NOT NULL AND p.updated_at <= e.last_update_at))) AS episode_open
-         FROM (SELECT symbol FROM last_price UNION SELECT unnest($1::text[])) w
+         FROM unnest($1::text[]) AS w(symbol)
          LEFT JOIN last_price p ON p.symbol = w.symbol
          LEFT JOIN stale_episode e ON e.symbol = w.symbol`,
-      [this.config.MARKET_DATA_SYMBOLS],
+      [watched],
     );
     const opened: string[] = [];
     for (const row of rows) {
       const verdict = checkStaleness({
         lastUpdateMillis: row.updated_at === null ? null : row.updated_at.getTime(),
-        watchedSinceMillis: this.watchedSinceMillis,
+        watchedSinceMillis: this.watchedSince.get(row.symbol) ?? since,
         episodeOpen: row.episode_open,
         marketOpen,
         nowMillis,

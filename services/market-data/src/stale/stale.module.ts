@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { WatchlistModule } from '../watchlist/watchlist.module';
 import { StalePriceService } from './stale-price.service';
 
-@Module({ providers: [StalePriceService] })
+@Module({ imports: [WatchlistModule], providers: [StalePriceService] })
 export class StaleModule {}
