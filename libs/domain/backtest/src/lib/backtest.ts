@@ -41,8 +41,13 @@ import {
 } from './target-sources';
 import { type SimulatedLot, TaxBook, type TaxYear, fromTaxLot, toTaxLot } from './tax-book';
 
-/** When an order decided at day t's close is filled. */
-export type FillTiming = 'next-close' | 'same-close';
+/**
+ * When an order decided at day t's close is filled: at day t+1's close (`next-close`), at day t+1's
+ * open (`next-open`, data with opens only: Lean bars), or at day t's own close (`same-close`).
+ */
+export type FillTiming = 'next-close' | 'next-open' | 'same-close';
+
+const FILL_TIMINGS: readonly FillTiming[] = ['next-close', 'next-open', 'same-close'];
 
 /**
  * How the tax of taxable accounts is settled: `cash` pays each year's tax on the first trading day
@@ -86,11 +91,19 @@ export interface BacktestInput {
   /** The starting household as the portfolio file of `ballast plan` (raw document). */
   readonly household: Readonly<Record<string, unknown>>;
   readonly prices: WidePrices;
+  /**
+   * Opens of the same days, adjusted as the closes are (raw with `corporateActions`, as they are
+   * otherwise); needed by `fill: 'next-open'` only. A closes CSV has none.
+   */
+  readonly opens?: WidePrices;
   /** First and last dates simulated (inclusive); default: the first date every needed symbol has a price, and the last row. */
   readonly from?: string;
   readonly to?: string;
   readonly cashFlows?: readonly ScheduledCashFlow[];
-  /** Default `next-close`: no decision trades at a price it could not have seen being made. */
+  /**
+   * Default `next-close`: no decision trades at a price it could not have seen being made;
+   * `next-open` needs `opens`.
+   */
   readonly fill?: FillTiming;
   /** Market impact beyond the policy's half-spread, in basis points of each fill's value. */
   readonly slippageBps?: number;
@@ -162,20 +175,63 @@ export interface BacktestResult {
 /** Progress callback: `done` of `total` policy-days simulated. */
 export type BacktestProgress = (done: number, total: number) => void;
 
+/**
+ * One symbol in one account: its lots, their total quantity (exact) and the same as a float, kept
+ * for the daily valuation, which would otherwise convert every lot's Decimal quantity every day.
+ * `shares` is the float sum of the lots' quantities in lot order; both totals are recounted
+ * (`refreshShares`) whenever the lots change.
+ */
 interface Holding {
   lots: SimulatedLot[];
+  quantity: Decimal;
+  shares: number;
 }
 
-interface AccountBook {
-  readonly id: string;
-  readonly type: PortfolioAccount['type'];
-  cash: Decimal;
-  readonly holdings: Map<string, Holding>;
+function newHolding(): Holding {
+  return { lots: [], quantity: new Decimal(0), shares: 0 };
+}
+
+function refreshShares(holding: Holding): void {
+  let quantity = new Decimal(0);
+  let shares = 0;
+  for (const lot of holding.lots) {
+    quantity = quantity.plus(lot.quantity);
+    shares += lot.quantity.toNumber();
+  }
+  holding.quantity = quantity;
+  holding.shares = shares;
+}
+
+/** An account's cash (exact) and holdings; the cash's float is kept beside it for the daily valuation. */
+class AccountBook {
+  #cash: Decimal;
+  /** `cash` as a float, updated on every change. */
+  cashValue: number;
+
+  constructor(
+    readonly id: string,
+    readonly type: PortfolioAccount['type'],
+    cash: Decimal,
+    readonly holdings: Map<string, Holding>,
+  ) {
+    this.#cash = cash;
+    this.cashValue = cash.toNumber();
+  }
+
+  get cash(): Decimal {
+    return this.#cash;
+  }
+
+  set cash(value: Decimal) {
+    this.#cash = value;
+    this.cashValue = value.toNumber();
+  }
 }
 
 /**
  * Replays rebalancing policies day by day over a price history, each from the same starting
- * household, with the planner deciding at every close and fills at the next close (or the same one).
+ * household, with the planner deciding at every close and fills at the next close, the next open
+ * or the same close.
  *
  * - No look-ahead: the decision at day t sees the closes up to t only (the planner gets day t's
  *   prices; nothing later is read before day t+1's fill).
@@ -187,7 +243,8 @@ interface AccountBook {
  *   with a margin so that no band crossing the exact check would see is skipped).
  *
  * @throws BacktestConfigError naming the field: an unknown symbol, an empty date range, a cash flow
- *   outside the range or into an unknown account, no policy.
+ *   outside the range or into an unknown account, no policy, a fill timing that does not exist or
+ *   next-open without opens.
  */
 export function runBacktest(
   input: BacktestInput,
@@ -196,6 +253,16 @@ export function runBacktest(
 ): BacktestResult {
   if (input.policies.length === 0)
     throw new BacktestConfigError('policies', 'at least one policy is required');
+  const fill = input.fill ?? 'next-close';
+  if (!FILL_TIMINGS.includes(fill)) {
+    throw new BacktestConfigError('fill', `expected ${FILL_TIMINGS.join(', ')}, got ${JSON.stringify(fill)}`);
+  }
+  if (fill === 'next-open' && input.opens === undefined) {
+    throw new BacktestConfigError(
+      'fill',
+      "next-open fills at the next day's open, but the price data carries closes only (a wide CSV of closes); use next-close or same-close, or data with opens (Lean daily bars: prices: { lean, symbols })",
+    );
+  }
   const names = new Set<string>();
   for (const [index, policy] of input.policies.entries()) {
     if (names.has(policy.name)) {
@@ -297,10 +364,11 @@ export function runBacktest(
       (input.from === undefined || row.date >= input.from) &&
       (input.to === undefined || row.date <= input.to),
   );
-  if (rows.length < 2) {
+  // Three closes give two daily returns, the fewest the volatility (and so the metrics) needs.
+  if (rows.length < 3) {
     throw new BacktestConfigError(
       input.from !== undefined || input.to !== undefined ? 'from/to' : 'prices',
-      `the range ${input.from ?? '(start)'}..${input.to ?? '(end)'} holds ${rows.length} day(s) with a price for every symbol (${symbols.join(', ')}); at least 2 are needed`,
+      `the range ${input.from ?? '(start)'}..${input.to ?? '(end)'} holds ${rows.length} day(s) with a price for every symbol (${symbols.join(', ')}); at least 3 are needed (two daily returns)`,
     );
   }
   const missing = rows.find((row) => symbols.some((symbol) => !row.prices.has(symbol)));
@@ -378,6 +446,7 @@ export function runBacktest(
 
   // Closes as floats for the daily bookkeeping; the planner gets the exact decimal strings.
   const close = symbols.map((symbol) => Float64Array.from(rows, (row) => Number(row.prices.get(symbol))));
+  const open = fill === 'next-open' ? opensOf(input.opens as WidePrices, rows, symbols) : undefined;
   const total = rows.length * input.policies.length;
   let done = 0;
   const results = input.policies.map((policy, index) =>
@@ -388,8 +457,9 @@ export function runBacktest(
       rows,
       symbols,
       close,
+      fillPrices: open ?? close,
       flows,
-      fill: input.fill ?? 'next-close',
+      fill,
       slippage: (input.slippageBps ?? 0) / 10_000,
       taxPayment: input.taxPayment ?? 'cash',
       actions: actionsByDay,
@@ -425,6 +495,8 @@ interface SimulationInput {
   readonly rows: WidePrices['rows'];
   readonly symbols: readonly string[];
   readonly close: readonly Float64Array[];
+  /** The prices pending orders fill at on the day after their decision: the opens, or the closes. */
+  readonly fillPrices: readonly Float64Array[];
   readonly flows: readonly ScheduledCashFlow[];
   readonly fill: FillTiming;
   readonly slippage: number;
@@ -443,18 +515,22 @@ interface SimulationInput {
 }
 
 function simulate(input: SimulationInput): PolicyResult {
-  const { template, rows, symbols, close } = input;
+  const { template, rows, symbols, close, fillPrices } = input;
+  const symbolIndex = new Map(symbols.map((symbol, j) => [symbol, j]));
   // The planner counts the slippage like the spread, so that its plans leave the cash the fills need.
   const policy: PortfolioFile['policy'] = {
     ...template.policy,
     costs: { ...template.policy.costs, spreadBps: template.policy.costs.spreadBps + input.slippage * 10_000 },
   };
-  const books: AccountBook[] = template.accounts.map((account) => ({
-    id: account.id,
-    type: account.type,
-    cash: new Decimal(account.cash),
-    holdings: holdingsOf(account.id, account.lots),
-  }));
+  const books: AccountBook[] = template.accounts.map(
+    (account) =>
+      new AccountBook(
+        account.id,
+        account.type,
+        new Decimal(account.cash),
+        holdingsOf(account.id, account.lots),
+      ),
+  );
   const taxBook = new TaxBook(input.taxPolicy, new Map(books.map((book) => [book.id, book.type])));
   let lotCount = 0;
   const trading: TradingContext = {
@@ -545,7 +621,7 @@ function simulate(input: SimulationInput): PolicyResult {
           orders,
           decidedOn,
           row.date,
-          (s) => price(close, symbols, s, t),
+          (s) => price(fillPrices, symbols, s, t),
           trading,
           standIn,
         ),
@@ -553,7 +629,7 @@ function simulate(input: SimulationInput): PolicyResult {
       pendingHarvest = undefined;
     }
     if (pending !== undefined) {
-      events.push(execute(books, pending, row.date, (s) => price(close, symbols, s, t), trading));
+      events.push(execute(books, pending, row.date, (s) => price(fillPrices, symbols, s, t), trading));
       pending = undefined;
     }
     const year = Number(row.date.slice(0, 4));
@@ -609,7 +685,7 @@ function simulate(input: SimulationInput): PolicyResult {
       }
     }
 
-    let snapshot = valueAt(books, symbols, close, t);
+    let snapshot = valueAt(books, symbolIndex, close, t);
     // Harvest: the tax engine's candidates at today's close. A day that harvests makes no other
     // decision (the planner would not see the swap), and a day with a cash flow does not harvest.
     let harvestedToday = false;
@@ -634,7 +710,7 @@ function simulate(input: SimulationInput): PolicyResult {
               standIn,
             ),
           );
-          snapshot = valueAt(books, symbols, close, t);
+          snapshot = valueAt(books, symbolIndex, close, t);
         } else {
           pendingHarvest = { orders, decidedOn: row.date };
         }
@@ -695,7 +771,7 @@ function simulate(input: SimulationInput): PolicyResult {
         const order = { plan: { ...first, orders }, decidedOn: row.date, triggers: ['starting-cash'] };
         if (input.fill === 'same-close') {
           events.push(execute(books, order, row.date, (s) => price(close, symbols, s, t), trading));
-          snapshot = valueAt(books, symbols, close, t);
+          snapshot = valueAt(books, symbolIndex, close, t);
         } else if (t + 1 < days) {
           pending = order;
         }
@@ -745,7 +821,7 @@ function simulate(input: SimulationInput): PolicyResult {
         }
       }
       // The cash flow and a same-close fill changed the books.
-      snapshot = valueAt(books, symbols, close, t);
+      snapshot = valueAt(books, symbolIndex, close, t);
     }
     value[t] = snapshot.total;
     targetsByDay[t] = dayTargets;
@@ -801,7 +877,10 @@ function simulate(input: SimulationInput): PolicyResult {
 function applySplit(books: readonly AccountBook[], split: Split): void {
   const ratio = new Decimal(String(split.ratio));
   for (const book of books) {
-    for (const lot of book.holdings.get(split.symbol)?.lots ?? []) lot.quantity = lot.quantity.times(ratio);
+    const holding = book.holdings.get(split.symbol);
+    if (holding === undefined) continue;
+    for (const lot of holding.lots) lot.quantity = lot.quantity.times(ratio);
+    refreshShares(holding);
   }
 }
 
@@ -835,8 +914,7 @@ function payDividend(
   for (const book of books) {
     const holding = book.holdings.get(dividend.symbol);
     if (holding === undefined) continue;
-    const shares = holding.lots.reduce((sum, lot) => sum.plus(lot.quantity), new Decimal(0));
-    const amount = shares.times(dividend.amountPerShare).toDecimalPlaces(2, Decimal.ROUND_DOWN);
+    const amount = holding.quantity.times(dividend.amountPerShare).toDecimalPlaces(2, Decimal.ROUND_DOWN);
     if (amount.lte(0)) continue;
     paid = paid.plus(amount);
     book.cash = book.cash.plus(amount);
@@ -914,7 +992,7 @@ function afterTax(
     if (book.type === 'traditional') traditional = traditional.plus(book.cash);
     for (const [symbol, holding] of book.holdings) {
       const closePrice = String(price(close, symbols, symbol, last));
-      const quantity = holding.lots.reduce((sum, lot) => sum.plus(lot.quantity), new Decimal(0));
+      const quantity = holding.quantity;
       if (quantity.lte(0)) continue;
       const worth = quantity.times(closePrice);
       value = value.plus(worth);
@@ -941,7 +1019,7 @@ function afterTax(
 function holdingsOf(accountId: string, lots: readonly TaxLot[]): Map<string, Holding> {
   const holdings = new Map<string, Holding>();
   for (const [index, lot] of lots.entries()) {
-    const holding = holdings.get(lot.symbol) ?? { lots: [] };
+    const holding = holdings.get(lot.symbol) ?? newHolding();
     holding.lots.push({
       lotId: `start-${accountId}-${index + 1}`,
       quantity: new Decimal(lot.quantity),
@@ -950,6 +1028,7 @@ function holdingsOf(accountId: string, lots: readonly TaxLot[]): Map<string, Hol
     });
     holdings.set(lot.symbol, holding);
   }
+  for (const holding of holdings.values()) refreshShares(holding);
   return holdings;
 }
 
@@ -969,6 +1048,26 @@ function accountOf(book: AccountBook): PortfolioAccount {
   };
 }
 
+/**
+ * The opens of `rows` per symbol (in `symbols` order), for next-open fills. Every row after the
+ * first needs one (the first day fills nothing decided before it).
+ */
+function opensOf(opens: WidePrices, rows: WidePrices['rows'], symbols: readonly string[]): Float64Array[] {
+  const byDate = new Map(opens.rows.map((row) => [row.date, row.prices]));
+  return symbols.map((symbol) =>
+    Float64Array.from(rows, (row, t) => {
+      const value = Number(byDate.get(row.date)?.get(symbol));
+      if (t > 0 && !(value > 0)) {
+        throw new BacktestConfigError(
+          'opens',
+          `no open for ${symbol} on ${row.date}, inside the range (fill: next-open fills at each day's open)`,
+        );
+      }
+      return value;
+    }),
+  );
+}
+
 function price(
   close: readonly Float64Array[],
   symbols: readonly string[],
@@ -978,28 +1077,30 @@ function price(
   return (close[symbols.indexOf(symbol)] as Float64Array)[t] ?? Number.NaN;
 }
 
+/** The household at day t's closes; `symbolIndex` maps each symbol to its column in `close`. */
 function valueAt(
   books: readonly AccountBook[],
-  symbols: readonly string[],
+  symbolIndex: ReadonlyMap<string, number>,
   close: readonly Float64Array[],
   t: number,
 ): Snapshot {
-  const positions = symbols.map(() => 0);
-  const accounts = books.map(() => 0);
+  const positions = new Array<number>(symbolIndex.size).fill(0);
+  const accounts = new Array<number>(books.length).fill(0);
   let cash = 0;
   books.forEach((book, a) => {
-    let accountValue = book.cash.toNumber();
+    let accountValue = book.cashValue;
     cash += accountValue;
     for (const [symbol, holding] of book.holdings) {
-      const j = symbols.indexOf(symbol);
-      const quantity = holding.lots.reduce((sum, lot) => sum + lot.quantity.toNumber(), 0);
-      const worth = quantity * ((close[j] as Float64Array)[t] ?? 0);
+      const j = symbolIndex.get(symbol) as number;
+      const worth = holding.shares * ((close[j] as Float64Array)[t] ?? 0);
       positions[j] = (positions[j] ?? 0) + worth;
       accountValue += worth;
     }
     accounts[a] = accountValue;
   });
-  return { total: cash + positions.reduce((a, b) => a + b, 0), cash, positions, accounts };
+  let invested = 0;
+  for (const position of positions) invested += position;
+  return { total: cash + invested, cash, positions, accounts };
 }
 
 /** The household at one close, in floating point: the daily bookkeeping and the planner's pre-check. */
@@ -1043,7 +1144,7 @@ function mayFire(
   if (!anyBand) return policy.calendar === null && policy.mode !== 'band';
   if (Object.keys(bands.sleeves).length > 0) return true;
   const underBuffer = books.some(
-    (book, a) => book.cash.toNumber() < policy.cashBuffer * (snapshot.accounts[a] ?? 0) + 1e-6,
+    (book, a) => book.cashValue < policy.cashBuffer * (snapshot.accounts[a] ?? 0) + 1e-6,
   );
   if (underBuffer) return true;
   const margin = 1e-6;
@@ -1102,6 +1203,7 @@ function bookSale(
     date,
   });
   holding.lots = sale.remaining.map(fromTaxLot);
+  refreshShares(holding);
   if (holding.lots.length === 0) book.holdings.delete(symbol);
   book.cash = book.cash.plus(gross).minus(cost);
   return sale.sales;
@@ -1121,9 +1223,10 @@ function bookPurchase(
   trading: TradingContext,
 ): void {
   book.cash = book.cash.minus(paid);
-  const holding = book.holdings.get(symbol) ?? { lots: [] };
+  const holding = book.holdings.get(symbol) ?? newHolding();
   const lotId = trading.nextLotId();
   holding.lots.push({ lotId, quantity, costBasis: paid, acquired: date });
+  refreshShares(holding);
   book.holdings.set(symbol, holding);
   trading.taxBook.recordPurchase({
     purchaseId: lotId,
@@ -1143,18 +1246,25 @@ function bookPurchase(
   });
 }
 
-/** The day's wash sales, against the live lots of every account. */
+/**
+ * The day's wash sales, against the live lots of every account (an adjustment may split a lot in
+ * two, so the adjusted holdings' shares are recounted).
+ */
 function settleWashSales(books: readonly AccountBook[], date: string, taxBook: TaxBook): void {
-  taxBook.settleWashSales(
-    date,
-    (accountId, symbol) => books.find((b) => b.id === accountId)?.holdings.get(symbol)?.lots,
-  );
+  const adjusted = new Set<Holding>();
+  taxBook.settleWashSales(date, (accountId, symbol) => {
+    const holding = books.find((b) => b.id === accountId)?.holdings.get(symbol);
+    if (holding !== undefined) adjusted.add(holding);
+    return holding?.lots;
+  });
+  for (const holding of adjusted) refreshShares(holding);
 }
 
 /**
- * Fills a plan's orders at the day's closes: sells first (lots relieved by the account's lot method,
- * gains net of the sale's costs recorded for tax), then buys cut to the cash at hand (each a new lot
- * whose basis includes its costs); then the day's wash sales are settled.
+ * Fills a plan's orders at the fill prices (the day's closes, or its opens for next-open): sells
+ * first (lots relieved by the account's lot method, gains net of the sale's costs recorded for tax),
+ * then buys cut to the cash at hand (each a new lot whose basis includes its costs); then the day's
+ * wash sales are settled.
  */
 function execute(
   books: AccountBook[],
@@ -1178,8 +1288,7 @@ function execute(
     let quantity = new Decimal(leg.quantity);
     if (leg.side === 'sell') {
       const holding = book.holdings.get(leg.symbol);
-      const held =
-        holding?.lots.reduce((sum, lot) => sum.plus(lot.quantity), new Decimal(0)) ?? new Decimal(0);
+      const held = holding?.quantity ?? new Decimal(0);
       if (quantity.gt(held)) quantity = held;
       if (quantity.lte(0) || holding === undefined) continue;
       const gross = quantity.times(fillPrice);
@@ -1224,7 +1333,7 @@ function execute(
 function accountValue(book: AccountBook, priceOf: (symbol: string) => number): Decimal {
   let value = book.cash;
   for (const [symbol, holding] of book.holdings) {
-    for (const lot of holding.lots) value = value.plus(lot.quantity.times(String(priceOf(symbol))));
+    value = value.plus(holding.quantity.times(String(priceOf(symbol))));
   }
   return value;
 }
@@ -1307,7 +1416,7 @@ function planHarvest(
 }
 
 /**
- * Fills harvest orders at the day's closes: the loss lots sold by specific identification, the net
+ * Fills harvest orders at the fill prices: the loss lots sold by specific identification, the net
  * proceeds buying the substitute in the same account; the substitute then stands in for the sold
  * symbol's target (`standIn`).
  */
