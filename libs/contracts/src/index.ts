@@ -55,6 +55,7 @@ export {
 } from './lib/topics/price-tick.schema';
 export {
   ACCOUNT_TYPES,
+  APPLIED_ORDER_IDS_RETENTION_DAYS,
   type Account,
   type AccountType,
   PORTFOLIO_STATE_KEY,

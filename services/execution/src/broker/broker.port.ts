@@ -53,6 +53,11 @@ export class DuplicateClientOrderIdError extends Error {
  */
 export interface Broker {
   readonly name: string;
+  /**
+   * Decimal places of a fractional quantity the broker accepts: a buy cut to the available cash
+   * under a policy without whole shares is rounded down to this.
+   */
+  readonly quantityDecimals: number;
   submit(order: BrokerOrderRequest): Promise<BrokerOrder>;
   /** Null when the broker holds no order under this client order id. */
   findByClientOrderId(clientOrderId: string): Promise<BrokerOrder | null>;

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  APPLIED_ORDER_IDS_RETENTION_DAYS,
   type EnvelopeMetadata,
   type OrdersApprovedPayload,
   type PortfolioStatePayload,
@@ -67,6 +68,7 @@ export class ExecutionIntakeService {
         symbol: order.symbol,
         side: order.side,
         quantity: order.quantity,
+        approvedQuantity: order.quantity,
         referencePrice: order.referencePrice,
         status: 'received' as const,
         createdAt: now,
@@ -117,9 +119,30 @@ export class ExecutionIntakeService {
        ON CONFLICT (portfolio_id) DO UPDATE SET version = $2, state = $3, received_at = now()`,
       [state.portfolioId, state.version, JSON.stringify(state)],
     );
-    // The ledger applies orders.executed and publishes a new version: a finished order counts as
-    // included once a snapshot newer than the one held when it finished, and written after it
-    // finished, arrives. portfolio.state names no orders, so this is the closest observable sign.
+    if (state.appliedOrderIds !== undefined) {
+      // Exact: the ledger lists the orders whose fills this version includes. A finished order
+      // missing from a list that reaches back further than its finish was not booked in the window
+      // (dead-lettered at the api for an operator to reconcile, or pruned): it stops counting too,
+      // with a warning, rather than hold cash back forever.
+      const applied: { client_order_id: string; listed: boolean }[] = await manager
+        .query(
+          `UPDATE execution_order SET applied = true, updated_at = now()
+            WHERE portfolio_id = $1 AND applied = false AND status IN ('filled', 'partially-filled')
+              AND (client_order_id = ANY($2) OR finalized_at < now() - ($3 || ' days')::interval)
+            RETURNING client_order_id, client_order_id = ANY($2) AS listed`,
+          [state.portfolioId, state.appliedOrderIds, String(APPLIED_ORDER_IDS_RETENTION_DAYS)],
+        )
+        .then((result: [{ client_order_id: string; listed: boolean }[], number]) => result[0]);
+      for (const order of applied.filter((candidate) => !candidate.listed)) {
+        this.logger.warn(
+          `order ${order.client_order_id} finished more than ${APPLIED_ORDER_IDS_RETENTION_DAYS} days ago and portfolio ${state.portfolioId} v${state.version} does not list it as applied: no longer counted; reconcile it with the ledger`,
+        );
+      }
+      return;
+    }
+    // An api that does not list applied orders: a finished order counts as included once a
+    // snapshot newer than the one held when it finished, and written after it finished, arrives
+    // (a snapshot for another change in between can count a buy as applied too early).
     await manager.query(
       `UPDATE execution_order SET applied = true, updated_at = now()
         WHERE portfolio_id = $1 AND applied = false AND status IN ('filled', 'partially-filled')

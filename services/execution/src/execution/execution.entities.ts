@@ -1,4 +1,10 @@
-import { type Fill, type OrderSide, type PortfolioStatePayload, type PriceUsed } from '@ballast/contracts';
+import {
+  type Fill,
+  type OrderSide,
+  type PortfolioStatePayload,
+  type PriceUsed,
+  type QuantityReductionReason,
+} from '@ballast/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { type OrderStatus } from './order-status';
 
@@ -116,8 +122,21 @@ export class ExecutionOrder {
   @Column({ type: 'text' })
   side!: OrderSide;
 
+  /** What is (or was) sent to the broker: the approved quantity, or less for a buy cut to the cash. */
   @Column({ type: 'numeric' })
   quantity!: string;
+
+  /** The quantity of the approval, kept when `quantity` is cut. */
+  @Column({ name: 'approved_quantity', type: 'numeric' })
+  approvedQuantity!: string;
+
+  /** Set when `quantity` is less than `approvedQuantity`. */
+  @Column({ name: 'reduction_reason', type: 'text', nullable: true })
+  reductionReason!: QuantityReductionReason | null;
+
+  /** The cash and cost figures behind the cut, for people. */
+  @Column({ name: 'reduction_detail', type: 'text', nullable: true })
+  reductionDetail!: string | null;
 
   @Column({ name: 'reference_price', type: 'numeric' })
   referencePrice!: string;
@@ -162,11 +181,17 @@ export class ExecutionOrder {
   @Column({ name: 'submit_attempts', type: 'integer', default: 0 })
   submitAttempts!: number;
 
-  /** Set once a ledger snapshot includes this order's effect: it then stops counting as in flight. */
+  /**
+   * Set once a ledger snapshot includes this order's effect (its client order id is in the
+   * snapshot's `appliedOrderIds`): it then stops counting against the snapshot's cash and holdings.
+   */
   @Column({ type: 'boolean', default: false })
   applied!: boolean;
 
-  /** The ledger version held when the order finished; a newer snapshot is taken to include it. */
+  /**
+   * The ledger version held when the order finished; only for snapshots without `appliedOrderIds`
+   * (an older api), where a newer snapshot written after the order finished is taken to include it.
+   */
   @Column({ name: 'final_snapshot_version', type: 'integer', nullable: true })
   finalSnapshotVersion!: number | null;
 

@@ -18,6 +18,7 @@ class Crash extends Error {}
  */
 class SimulatedBroker implements Broker {
   readonly name = 'simulated';
+  readonly quantityDecimals = 6;
   readonly book = new Map<string, BrokerOrder>();
   accepted = 0;
   duplicates = 0;

@@ -4,6 +4,7 @@ import {
   ORDERS_EXECUTED_TOPIC,
   ORDERS_REJECTED_TOPIC,
   type OrdersExecutedPayload,
+  type PortfolioStatePayload,
   type OrdersRejectedPayload,
   type RejectionCode,
 } from '@ballast/contracts';
@@ -18,7 +19,14 @@ import { ExecutionOrder, ExecutionProposal, LastPrice, PortfolioSnapshot } from 
 import { type DrivenOrder, type OrderStore } from './order-driver';
 import { brokerSubmissions, finishedOrders, unknownOutcomes } from './execution.metrics';
 import { assertTransition, type OrderStatus } from './order-status';
-import { availableFunds, preTradeCheck, type UnappliedOrder } from './pre-trade';
+import { buyPolicyOf } from './buy-policy';
+import {
+  accountValue,
+  availableFunds,
+  type BuySizing,
+  preTradeCheck,
+  type UnappliedOrder,
+} from './pre-trade';
 
 const IN_FLIGHT: OrderStatus[] = ['pending', 'submitted', 'unknown'];
 
@@ -45,9 +53,11 @@ export class OrderStoreService implements OrderStore {
     @Inject(BROKER) broker: Broker,
   ) {
     this.brokerName = broker.name;
+    this.quantityDecimals = broker.quantityDecimals;
   }
 
   private readonly brokerName: string;
+  private readonly quantityDecimals: number;
 
   async reload(clientOrderId: string): Promise<DrivenOrder> {
     return this.dataSource.manager.findOneOrFail(ExecutionOrder, { where: { clientOrderId } });
@@ -86,6 +96,10 @@ export class OrderStoreService implements OrderStore {
         this.killSwitch.state(manager),
       ]);
       const priceUsed = proposal.pricesUsed.find((price) => price.symbol === row.symbol);
+      const sizing =
+        row.side === 'buy'
+          ? await this.buySizing(manager, snapshot.state, unapplied, row.accountId, proposal, now)
+          : null;
       const result = preTradeCheck({
         order: row,
         now,
@@ -93,6 +107,7 @@ export class OrderStoreService implements OrderStore {
         lastPrice,
         priceUsedAsOf: priceUsed === undefined ? null : new Date(priceUsed.asOf),
         funds: availableFunds(snapshot.state, unapplied, row.accountId, row.symbol),
+        sizing,
         limits: {
           killSwitch,
           haltedSymbols: this.config.EXECUTION_HALTED_SYMBOLS,
@@ -120,9 +135,16 @@ export class OrderStoreService implements OrderStore {
         reservedCash: result.reservedCash,
         limitPrice: limitPrice.toFixed(),
         broker: this.brokerName,
+        ...(result.reduction === null
+          ? {}
+          : {
+              quantity: result.quantity,
+              reductionReason: result.reduction.reason,
+              reductionDetail: result.reduction.detail,
+            }),
       });
       this.logger.log(
-        `${row.clientOrderId} passed pre-trade: ${row.side} ${plainDecimal(row.quantity)} ${row.symbol} at last ${result.lastPrice} (limit ${limitPrice.toFixed()})`,
+        `${row.clientOrderId} passed pre-trade: ${row.side} ${result.quantity} ${row.symbol} at last ${result.lastPrice} (limit ${limitPrice.toFixed()})${result.reduction === null ? '' : `, ${result.reduction.reason}: ${result.reduction.detail}`}`,
       );
       return 'pending';
     });
@@ -214,6 +236,15 @@ export class OrderStoreService implements OrderStore {
         broker: this.brokerName,
         brokerOrderId: brokerOrder.brokerOrderId,
         executedAt: now.toISOString(),
+        ...(row.reductionReason === null || row.reductionDetail === null
+          ? {}
+          : {
+              reduction: {
+                approvedQuantity: plainDecimal(row.approvedQuantity),
+                reason: row.reductionReason,
+                detail: row.reductionDetail,
+              },
+            }),
       };
       await this.outbox.enqueue(manager, ORDERS_EXECUTED_TOPIC, row.portfolioId, payload, {
         correlationId: proposal.correlationId,
@@ -303,6 +334,57 @@ export class OrderStoreService implements OrderStore {
       { clientOrderId: row.clientOrderId },
       { ...changes, status: to, updatedAt: new Date() },
     );
+  }
+
+  /**
+   * How a buy the cash does not cover is cut: the planning policy's `wholeShares`, `minTradeValue`
+   * and `cashBuffer` (the buffer valued at the last prices, the proposal's where none arrived), and
+   * the broker's fractional precision. An Error names what could not be read.
+   */
+  private async buySizing(
+    manager: EntityManager,
+    state: PortfolioStatePayload,
+    unapplied: readonly UnappliedOrder[],
+    accountId: string,
+    proposal: ExecutionProposal,
+    now: Date,
+  ): Promise<BuySizing | Error> {
+    const policy = buyPolicyOf(state, now);
+    if (policy instanceof Error) return policy;
+    let cashBuffer = new Decimal(0);
+    if (policy.cashBuffer > 0) {
+      const symbols = [
+        ...(state.accounts.find((account) => account.accountId === accountId)?.positions ?? []).map(
+          (position) => position.symbol,
+        ),
+        ...unapplied.filter((order) => order.accountId === accountId).map((order) => order.symbol),
+      ];
+      const last = new Map(
+        (await manager.findBy(LastPrice, { symbol: In([...new Set(symbols)]) })).map((row) => [
+          row.symbol,
+          row.price,
+        ]),
+      );
+      const used = new Map(proposal.pricesUsed.map((price) => [price.symbol, price.price]));
+      const valued = accountValue(
+        state,
+        unapplied,
+        accountId,
+        (symbol) => last.get(symbol) ?? used.get(symbol),
+      );
+      if ('missing' in valued) {
+        return new Error(
+          `the cash buffer (${policy.cashBuffer} of the account's value) needs a price for ${valued.missing.join(', ')}`,
+        );
+      }
+      cashBuffer = valued.value.times(String(policy.cashBuffer));
+    }
+    return {
+      wholeShares: policy.wholeShares,
+      quantityDecimals: this.quantityDecimals,
+      minTradeValue: policy.minTradeValue,
+      cashBuffer,
+    };
   }
 
   private async unappliedOrders(manager: EntityManager, portfolioId: string): Promise<UnappliedOrder[]> {

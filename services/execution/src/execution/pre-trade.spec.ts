@@ -1,6 +1,11 @@
 import { type PortfolioStatePayload } from '@ballast/contracts';
+import Decimal from 'decimal.js';
+import { buyPolicyOf } from './buy-policy';
 import {
+  accountValue,
+  affordableQuantity,
   availableFunds,
+  type BuySizing,
   estimatedBuyCost,
   type PreTradeInput,
   preTradeCheck,
@@ -49,6 +54,7 @@ function anInput(overrides: Partial<PreTradeInput> = {}): PreTradeInput {
     },
     priceUsedAsOf: new Date('2024-03-15T15:00:00Z'),
     funds: availableFunds(aLedger(), [], 'acct-taxable', 'VTI'),
+    sizing: null,
     limits: {
       killSwitch: { engaged: false, why: '' },
       haltedSymbols: [],
@@ -76,8 +82,10 @@ describe('preTradeCheck', () => {
     expect(preTradeCheck(anInput())).toEqual({
       ok: true,
       lastPrice: '251',
+      quantity: '16',
       notional: '4016',
       reservedCash: null,
+      reduction: null,
     });
   });
 
@@ -86,8 +94,10 @@ describe('preTradeCheck', () => {
     expect(preTradeCheck(anInput({ order: buy('3') }))).toEqual({
       ok: true,
       lastPrice: '251',
+      quantity: '3',
       notional: '753',
       reservedCash: '754.0753',
+      reduction: null,
     });
   });
 
@@ -180,7 +190,7 @@ describe('preTradeCheck', () => {
     });
   });
 
-  it('refuses a buy beyond cash', () => {
+  it('refuses a buy beyond cash when it is given no policy to cut it by', () => {
     expect(preTradeCheck(anInput({ order: buy('4') }))).toEqual({
       ok: false,
       code: 'insufficient-cash',
@@ -256,5 +266,164 @@ describe('availableFunds: what two approvals in a row may use', () => {
 
   it('estimatedBuyCost: 10 × 100 × 1.0001 + 1 = 1001.1', () => {
     expect(estimatedBuyCost('10', '100', { spreadBps: 2, commissionPerOrder: '1' }).toFixed()).toBe('1001.1');
+  });
+});
+
+/**
+ * `npm run stack -- --fresh`, first proposal: the buy leg was refused with "insufficient-cash, needs
+ * 5373.94, 5300.52 available" because prices moved between the proposal and the fill. The same
+ * figures here: 20 XYZ at a last price of 268.62 cost 20 × 268.62 × 1.0001 + 1.00 = 5373.94; the
+ * ledger holds 1 000.00 and the proposal's sell brought 4 300.52 the ledger has not booked yet.
+ */
+describe("a buy the cash no longer covers is cut to what it does (the backtester's rule)", () => {
+  const soldVti: UnappliedOrder = {
+    accountId: 'acct-taxable',
+    symbol: 'VTI',
+    side: 'sell',
+    quantity: '16',
+    inFlight: false,
+    reservedCash: null,
+    cashEffect: '4300.52',
+    filledQuantity: '16',
+  };
+  const sizing = (overrides: Partial<BuySizing> = {}): BuySizing => ({
+    wholeShares: true,
+    quantityDecimals: 6,
+    minTradeValue: '0',
+    cashBuffer: new Decimal(0),
+    ...overrides,
+  });
+  const xyz = (quantity: string) => ({ ...buy(quantity), symbol: 'XYZ', referencePrice: '268.62' });
+  const cutInput = (overrides: Partial<PreTradeInput> = {}) =>
+    anInput({
+      order: xyz('20'),
+      lastPrice: { ...anInput().lastPrice!, price: '268.62' },
+      funds: availableFunds(aLedger(), [soldVti], 'acct-taxable', 'XYZ'),
+      sizing: sizing(),
+      ...overrides,
+    });
+  const shortOf =
+    'buy 20 XYZ in acct-taxable needs 5373.94; 5300.52 available (1000.00 in the ledger, 4300.52 from orders not yet in it)';
+
+  it('whole shares: 20 approved, (5300.52 - 1.00) / (268.62 × 1.0001) = 19.73, so 19 are sent', () => {
+    // 19 × 268.62 = 5103.78; × 1.0001 + 1.00 = 5105.290378 reserved.
+    expect(preTradeCheck(cutInput())).toEqual({
+      ok: true,
+      lastPrice: '268.62',
+      quantity: '19',
+      notional: '5103.78',
+      reservedCash: '5105.290378',
+      reduction: {
+        approvedQuantity: '20',
+        reason: 'reduced-to-available-cash',
+        detail: `${shortOf}: 19 sent (5105.29)`,
+      },
+    });
+  });
+
+  it("fractional shares: cut to the broker's precision, rounded down so the cost still fits", () => {
+    const result = preTradeCheck(cutInput({ sizing: sizing({ wholeShares: false, quantityDecimals: 6 }) }));
+    // 19.726714 × 268.62 × 1.0001 + 1.00 = 5300.5198...; one more millionth would exceed 5300.52.
+    expect(result).toMatchObject({ ok: true, quantity: '19.726714', reservedCash: '5300.519813671468' });
+    expect(estimatedBuyCost('19.726715', '268.62', anInput().limits).greaterThan('5300.52')).toBe(true);
+  });
+
+  it('keeps the policy cash buffer: 300.00 held back leaves 5000.52, so 18 are sent', () => {
+    // (5000.52 - 1.00) / 268.646862 = 18.61; 18 × 268.62 × 1.0001 + 1.00 = 4836.643516.
+    const result = preTradeCheck(cutInput({ sizing: sizing({ cashBuffer: new Decimal('300') }) }));
+    expect(result).toMatchObject({ ok: true, quantity: '18', reservedCash: '4836.643516' });
+    expect(result.ok && result.reduction?.detail).toBe(
+      'buy 20 XYZ in acct-taxable needs 5373.94; 5000.52 available (1000.00 in the ledger, 4300.52 from orders not yet in it, 300.00 kept as the cash buffer): 18 sent (4836.64)',
+    );
+  });
+
+  it('refuses with insufficient-cash and the numbers when the cut falls below the minimum trade value', () => {
+    expect(preTradeCheck(cutInput({ sizing: sizing({ minTradeValue: '5200' }) }))).toEqual({
+      ok: false,
+      code: 'insufficient-cash',
+      reason: `${shortOf}; the 19 that fit (5103.78) are below the minimum trade value 5200.00`,
+    });
+  });
+
+  it('refuses with insufficient-cash when not one share fits', () => {
+    const funds = availableFunds(aLedger(), [], 'acct-taxable', 'XYZ');
+    expect(preTradeCheck(cutInput({ funds: funds && { ...funds, cash: new Decimal('200') } }))).toEqual({
+      ok: false,
+      code: 'insufficient-cash',
+      reason:
+        'buy 20 XYZ in acct-taxable needs 5373.94; 200.00 available (1000.00 in the ledger, -800.00 from orders not yet in it); not even one share fits',
+    });
+  });
+
+  it('refuses a buy whose policy cannot be read, naming why, instead of guessing', () => {
+    expect(
+      preTradeCheck(cutInput({ sizing: new Error('planningPolicy.cashBuffer: must be below 1') })),
+    ).toEqual({
+      ok: false,
+      code: 'insufficient-cash',
+      reason: 'buy 20 XYZ in acct-taxable cannot be sized: planningPolicy.cashBuffer: must be below 1',
+    });
+  });
+
+  it('sends a buy the cash covers unchanged', () => {
+    expect(preTradeCheck(cutInput({ order: xyz('19') }))).toMatchObject({
+      ok: true,
+      quantity: '19',
+      reduction: null,
+    });
+  });
+
+  it('affordableQuantity never goes negative (cash below the commission)', () => {
+    expect(affordableQuantity(new Decimal('0.50'), '10', anInput().limits, true, 6).toFixed()).toBe('0');
+  });
+});
+
+describe('accountValue: what the cash buffer is a share of', () => {
+  const prices: Record<string, string> = { VTI: '250', BND: '72' };
+
+  it("the ledger's cash and positions plus the finished orders it has not booked, in flight left out", () => {
+    const boughtBnd: UnappliedOrder = {
+      accountId: 'acct-taxable',
+      symbol: 'BND',
+      side: 'buy',
+      quantity: '10',
+      inFlight: false,
+      reservedCash: null,
+      cashEffect: '-721.07',
+      filledQuantity: '10',
+    };
+    const inFlight: UnappliedOrder = { ...boughtBnd, inFlight: true, cashEffect: null, filledQuantity: '0' };
+    // 1000 + 20 × 250 - 721.07 + 10 × 72 = 5998.93
+    const valued = accountValue(aLedger(), [boughtBnd, inFlight], 'acct-taxable', (symbol) => prices[symbol]);
+    expect('value' in valued && valued.value.toFixed(2)).toBe('5998.93');
+  });
+
+  it('names the symbols it has no price for', () => {
+    expect(accountValue(aLedger(), [], 'acct-taxable', () => undefined)).toEqual({ missing: ['VTI'] });
+  });
+});
+
+describe('buyPolicyOf: the planning policy as ballast plan reads it', () => {
+  it('defaults to whole shares, no minimum and no buffer; reads the v1 minTradeValue', () => {
+    expect(buyPolicyOf(aLedger(), NOW)).toEqual({ wholeShares: true, minTradeValue: '0', cashBuffer: 0 });
+    const v1 = { ...aLedger(), policy: { absoluteBandBps: 500, minTradeValue: '250.00' } };
+    expect(buyPolicyOf(v1, NOW)).toMatchObject({ minTradeValue: '250' });
+  });
+
+  it('reads wholeShares, minTradeValue and cashBuffer from planningPolicy', () => {
+    const state = {
+      ...aLedger(),
+      planningPolicy: { wholeShares: false, minTradeValue: '50', cashBuffer: 0.02 },
+    };
+    expect(buyPolicyOf(state, NOW)).toEqual({ wholeShares: false, minTradeValue: '50', cashBuffer: 0.02 });
+  });
+
+  it('returns an error naming the field of a policy it cannot read', () => {
+    const state = { ...aLedger(), planningPolicy: { cashBuffer: 1.5 } };
+    const policy = buyPolicyOf(state, NOW);
+    expect(policy).toBeInstanceOf(Error);
+    expect((policy as Error).message).toMatch(
+      /^the planning policy of portfolio .* v7 cannot be read: planningPolicy\.cashBuffer: /,
+    );
   });
 });

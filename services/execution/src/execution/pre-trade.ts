@@ -77,6 +77,45 @@ export function availableFunds(
   return { ledgerCash, cash, ledgerHeld, held };
 }
 
+/**
+ * The account's value at the given prices, for its cash buffer: the snapshot's cash and positions
+ * plus this service's finished orders the snapshot does not include yet (their cash and units).
+ * Orders still in flight are left out: a trade changes an account's value only by its costs. The
+ * backtester takes the buffer on the account's value at the fill prices in the same way. Returns
+ * the symbols without a price instead when some are missing.
+ */
+export function accountValue(
+  state: PortfolioStatePayload,
+  unapplied: readonly UnappliedOrder[],
+  accountId: string,
+  priceOf: (symbol: string) => string | undefined,
+): { value: Decimal } | { missing: string[] } {
+  const account = state.accounts.find((candidate) => candidate.accountId === accountId);
+  if (account === undefined) return { value: new Decimal(0) };
+  let cash = new Decimal(account.cash);
+  const units = new Map<string, Decimal>();
+  const add = (symbol: string, quantity: Decimal.Value) =>
+    units.set(symbol, (units.get(symbol) ?? new Decimal(0)).plus(quantity));
+  for (const position of account.positions) add(position.symbol, position.quantity);
+  for (const order of unapplied) {
+    if (order.accountId !== accountId || order.inFlight) continue;
+    cash = cash.plus(order.cashEffect ?? '0');
+    add(
+      order.symbol,
+      order.side === 'buy' ? order.filledQuantity : new Decimal(order.filledQuantity).negated(),
+    );
+  }
+  let value = cash;
+  const missing: string[] = [];
+  for (const [symbol, quantity] of units) {
+    if (quantity.isZero()) continue;
+    const price = priceOf(symbol);
+    if (price === undefined) missing.push(symbol);
+    else value = value.plus(quantity.times(price));
+  }
+  return missing.length > 0 ? { missing } : { value };
+}
+
 export interface PreTradeLimits {
   killSwitch: { engaged: boolean; why: string };
   haltedSymbols: readonly string[];
@@ -88,6 +127,21 @@ export interface PreTradeLimits {
   spreadBps: number;
 }
 
+/**
+ * How a buy that the cash no longer covers is cut, from the portfolio's planning policy and the
+ * broker (see {@link sizeBuyToCash}).
+ */
+export interface BuySizing {
+  /** `policy.wholeShares`: cut to whole shares; otherwise to `quantityDecimals` places. */
+  wholeShares: boolean;
+  /** Decimal places of a fractional quantity the broker accepts. */
+  quantityDecimals: number;
+  /** `policy.minTradeValue` (base currency): a buy cut below this value is not worth sending. */
+  minTradeValue: string;
+  /** Cash the account keeps: `policy.cashBuffer` × the account's value at the last prices. */
+  cashBuffer: Decimal;
+}
+
 export interface PreTradeInput {
   order: CheckedOrder;
   now: Date;
@@ -97,11 +151,32 @@ export interface PreTradeInput {
   priceUsedAsOf: Date | null;
   /** Null when the account is missing from the ledger snapshot. */
   funds: AvailableFunds | null;
+  /**
+   * Buys only: how to cut one the cash does not cover. An Error when the policy cannot be read (the
+   * buy is refused with its message rather than sized by guesswork); null: no cut, a buy the cash
+   * does not cover is refused (sells, or callers without a policy).
+   */
+  sizing: BuySizing | Error | null;
   limits: PreTradeLimits;
 }
 
+/** A buy sent for less than was approved, and why (`orders.executed` `reduction`). */
+export interface QuantityCut {
+  approvedQuantity: string;
+  reason: 'reduced-to-available-cash';
+  detail: string;
+}
+
 export type PreTradeResult =
-  | { ok: true; lastPrice: string; notional: string; reservedCash: string | null }
+  | {
+      ok: true;
+      lastPrice: string;
+      /** The quantity to send: the approved one, or less when `reduction` says so. */
+      quantity: string;
+      notional: string;
+      reservedCash: string | null;
+      reduction: QuantityCut | null;
+    }
   | { ok: false; code: RejectionCode; reason: string };
 
 /**
@@ -118,6 +193,28 @@ export function estimatedBuyCost(
     .times(lastPrice)
     .times(new Decimal(limits.spreadBps).dividedBy(20_000).plus(1))
     .plus(limits.commissionPerOrder);
+}
+
+/**
+ * The largest quantity whose estimated cost ({@link estimatedBuyCost}) fits in `available`: whole
+ * shares, or fractional rounded down to `decimals` places. Never negative.
+ *
+ * The same rule as the backtester's fills (libs/domain/backtest/src/lib/backtest.ts, `execute`):
+ * after the sells, a buy the account's cash (less its cash buffer) no longer covers at the fill
+ * price is cut to `(cash − commission − buffer) / (price × (1 + cost rate))`, floored to whole
+ * shares or to fractional precision. Here the cost rate is half the spread, as in the paper fills.
+ */
+export function affordableQuantity(
+  available: Decimal,
+  lastPrice: string,
+  limits: Pick<PreTradeLimits, 'commissionPerOrder' | 'spreadBps'>,
+  wholeShares: boolean,
+  decimals: number,
+): Decimal {
+  const perShare = new Decimal(lastPrice).times(new Decimal(limits.spreadBps).dividedBy(20_000).plus(1));
+  const affordable = available.minus(limits.commissionPerOrder).dividedBy(perShare);
+  const cap = wholeShares ? affordable.floor() : affordable.toDecimalPlaces(decimals, Decimal.ROUND_DOWN);
+  return Decimal.max(cap, 0);
 }
 
 const money = (value: Decimal.Value) => new Decimal(value).toFixed(2);
@@ -190,17 +287,62 @@ export function preTradeCheck(input: PreTradeInput): PreTradeResult {
         `${what} in ${order.accountId}: ${plain(funds.held)} available (${plain(funds.ledgerHeld)} in the ledger, ${plain(funds.ledgerHeld.minus(funds.held))} in flight); no short sales`,
       );
     }
-    return { ok: true, lastPrice: plain(last.price), notional: plain(notional), reservedCash: null };
+    return {
+      ok: true,
+      lastPrice: plain(last.price),
+      quantity: plain(order.quantity),
+      notional: plain(notional),
+      reservedCash: null,
+      reduction: null,
+    };
   }
   const cost = estimatedBuyCost(order.quantity, last.price, limits);
   if (funds === null) {
     return fail('insufficient-cash', `${what}: account ${order.accountId} is not in the ledger snapshot`);
   }
-  if (funds.cash.lessThan(cost)) {
+  const sizing = input.sizing;
+  if (sizing instanceof Error) {
+    return fail('insufficient-cash', `${what} in ${order.accountId} cannot be sized: ${sizing.message}`);
+  }
+  const buffer = sizing?.cashBuffer ?? new Decimal(0);
+  const available = funds.cash.minus(buffer);
+  const shortOf = `${what} in ${order.accountId} needs ${money(cost)}; ${money(available)} available (${money(funds.ledgerCash)} in the ledger, ${money(funds.cash.minus(funds.ledgerCash))} from orders not yet in it${buffer.isZero() ? '' : `, ${money(buffer)} kept as the cash buffer`})`;
+  if (!available.lessThan(cost)) {
+    return {
+      ok: true,
+      lastPrice: plain(last.price),
+      quantity: plain(order.quantity),
+      notional: plain(notional),
+      reservedCash: plain(cost),
+      reduction: null,
+    };
+  }
+  if (sizing === null) return fail('insufficient-cash', shortOf);
+  const cut = affordableQuantity(available, last.price, limits, sizing.wholeShares, sizing.quantityDecimals);
+  if (cut.isZero()) {
     return fail(
       'insufficient-cash',
-      `${what} in ${order.accountId} needs ${money(cost)}; ${money(funds.cash)} available (${money(funds.ledgerCash)} in the ledger, ${money(funds.cash.minus(funds.ledgerCash))} from orders not yet in it)`,
+      `${shortOf}; not even ${sizing.wholeShares ? 'one share' : 'the smallest fraction'} fits`,
     );
   }
-  return { ok: true, lastPrice: plain(last.price), notional: plain(notional), reservedCash: plain(cost) };
+  const cutValue = cut.times(last.price);
+  if (cutValue.lessThan(sizing.minTradeValue)) {
+    return fail(
+      'insufficient-cash',
+      `${shortOf}; the ${plain(cut)} that fit (${money(cutValue)}) are below the minimum trade value ${money(sizing.minTradeValue)}`,
+    );
+  }
+  const cutCost = estimatedBuyCost(cut.toFixed(), last.price, limits);
+  return {
+    ok: true,
+    lastPrice: plain(last.price),
+    quantity: cut.toFixed(),
+    notional: plain(cutValue),
+    reservedCash: plain(cutCost),
+    reduction: {
+      approvedQuantity: plain(order.quantity),
+      reason: 'reduced-to-available-cash',
+      detail: `${shortOf}: ${plain(cut)} sent (${money(cutCost)})`,
+    },
+  };
 }

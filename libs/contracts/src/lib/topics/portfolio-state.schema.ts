@@ -13,6 +13,13 @@ export const PORTFOLIO_STATE_SCHEMA_VERSION = 1;
 /** Partitioned (and compacted) by the payload's `portfolioId`. */
 export const PORTFOLIO_STATE_KEY = 'portfolioId';
 
+/**
+ * How long a booked order stays in `appliedOrderIds`: far longer than an order takes from its fill
+ * to the ledger, so a consumer that sees a finished order of its own missing from a list this old
+ * knows the ledger did not book it within the window (it was dead-lettered, or pruned).
+ */
+export const APPLIED_ORDER_IDS_RETENTION_DAYS = 7;
+
 /** Tax treatment of an account: decides whether selling realizes a gain (taxable only). */
 export const ACCOUNT_TYPES = ['taxable', 'traditional', 'roth'] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
@@ -132,10 +139,10 @@ export const portfolioStatePayloadSchema = z
     lastRebalance: isoDateString.optional(),
     /**
      * Client order ids (`clientOrderIdFor(proposalId, leg)`) of the executed orders whose fills
-     * this snapshot includes, those booked in the last few days (the api keeps
-     * `API_APPLIED_ORDERS_RETENTION_DAYS`, 7 by default). Execution subtracts from the snapshot's
-     * cash and holdings only its finished orders that are not listed, so an order never counts
-     * twice nor is forgotten. Absent (an older api): consumers cannot tell which orders are in.
+     * this snapshot includes, those booked in the last {@link APPLIED_ORDER_IDS_RETENTION_DAYS}
+     * days. Execution subtracts from the snapshot's cash and holdings only its finished orders that
+     * are not listed, so an order never counts twice nor is forgotten. Absent (an older api):
+     * consumers cannot tell which orders are in.
      */
     appliedOrderIds: z.array(nonEmptyString).optional(),
     updatedAt: isoDateTimeString,

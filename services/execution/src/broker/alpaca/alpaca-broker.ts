@@ -73,6 +73,8 @@ interface AlpacaError {
  */
 export class AlpacaBroker implements Broker {
   readonly name = 'alpaca';
+  /** `qty` takes up to 9 decimal places (alpaca.markets/support/how-can-i-pass-a-fractional-order). */
+  readonly quantityDecimals = 9;
 
   constructor(private readonly options: AlpacaBrokerOptions) {}
 

@@ -42,6 +42,8 @@ export function paperDraw(seed: number, clientOrderId: string, attempt: number, 
  */
 export class PaperBroker implements Broker {
   readonly name = 'paper';
+  /** The backtester's fractional precision (libs/domain/backtest, `execute`): six places. */
+  readonly quantityDecimals = 6;
 
   constructor(
     private readonly dataSource: DataSource,
