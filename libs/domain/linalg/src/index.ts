@@ -1,0 +1,9 @@
+export { DimensionMismatchError, LinalgError, WasmSimdUnavailableError } from './lib/errors';
+export {
+  centredColumnGram,
+  centredGram,
+  crossGram,
+  defaultGramKernel,
+  type GramKernelName,
+  type GramOptions,
+} from './lib/gram';

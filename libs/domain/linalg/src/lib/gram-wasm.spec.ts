@@ -1,0 +1,24 @@
+import { linalgWat } from '../../tools/gram-wat';
+import { compileWat, loadWabt, sha256 } from '../../tools/wabt';
+import { LINALG_WASM_BASE64, LINALG_WASM_SHA256, LINALG_WAT_SHA256 } from './gram-wasm.generated';
+
+// The committed module must be what the generator produces today. Without wabt installed the check
+// goes through the hashes the generator recorded: a changed generator changes the WAT's hash, and
+// edited bytes change theirs; with wabt, the bytes themselves are compared.
+describe('committed WebAssembly module', () => {
+  const committed = Uint8Array.from(atob(LINALG_WASM_BASE64), (c) => c.charCodeAt(0));
+
+  it('was generated from the current tools/gram-wat.ts (else run tools/generate-gram-wasm.ts)', () => {
+    expect(sha256(linalgWat())).toBe(LINALG_WAT_SHA256);
+  });
+
+  it('holds the bytes whose hash the generator recorded', () => {
+    expect(sha256(committed)).toBe(LINALG_WASM_SHA256);
+  });
+
+  const wabt = loadWabt();
+  (wabt === null ? it.skip : it)('equals a fresh compilation of the WAT by wabt', async () => {
+    const fresh = await compileWat(wabt as NonNullable<typeof wabt>, linalgWat());
+    expect(Buffer.from(fresh).equals(Buffer.from(committed))).toBe(true);
+  });
+});
