@@ -115,6 +115,52 @@ describe('ballast backtest', () => {
     expect(existsSync(path.join(dir, 'no'))).toBe(false);
   });
 
+  it("fills at the next open over Lean bars (fill: next-open): whole shares times the fill day's raw open", async () => {
+    const run = (fill: string) =>
+      ballast([
+        'backtest',
+        '--config',
+        path.join(
+          scratchFiles({
+            'backtest.yaml': toYaml({
+              prices: { lean: path.join(cliDir, 'data/lean'), symbols: ['SPY'] },
+              from: '2012-01-03',
+              to: '2012-06-29',
+              fill,
+              household: {
+                id: 'open',
+                accounts: [{ id: 'taxable', type: 'taxable', cash: '100000', lots: [] }],
+                targets: { SPY: 1 },
+                policy: { wholeShares: true, costs: { commission: '0', spreadBps: 0 } },
+              },
+              policies: [{ name: 'hold', rebalance: false }],
+            }),
+          }),
+          'backtest.yaml',
+        ),
+        '--json',
+      ]);
+    const atOpen = await run('next-open');
+    expect(atOpen.stderr).toBe('');
+    expect(atOpen.code).toBe(0);
+    const [event] = (
+      JSON.parse(atOpen.stdout) as BacktestJson & {
+        policies: { events: { filledOn: string; traded: number }[] }[];
+      }
+    ).policies[0]!.events;
+    // Decided at 2012-01-03's close, filled at 2012-01-04's open: SPY's bar opened at 127.18 (raw,
+    // Lean's spy.zip) and closed at 127.63. The traded value is whole shares at the open.
+    expect(event?.filledOn).toBe('2012-01-04');
+    const shares = (event?.traded ?? 0) / 127.18;
+    expect(Math.abs(shares - Math.round(shares))).toBeLessThan(1e-9);
+    expect(shares).toBeGreaterThan(600);
+    const atClose = await run('next-close');
+    const closeEvent = (JSON.parse(atClose.stdout) as { policies: { events: { traded: number }[] }[] })
+      .policies[0]!.events[0];
+    const closeShares = (closeEvent?.traded ?? 0) / 127.63;
+    expect(Math.abs(closeShares - Math.round(closeShares))).toBeLessThan(1e-9);
+  });
+
   it('answers the README example over Lean data: total returns, adaptive bands, optimizer-driven targets', async () => {
     const run = await ballast([
       'backtest',
@@ -184,9 +230,15 @@ describe('ballast backtest', () => {
       ],
       [
         'a fill timing that does not exist',
+        { fill: 'next-noon' },
+        2,
+        /fill: expected next-close, next-open, same-close, got "next-noon"/,
+      ],
+      [
+        'next-open fills over a closes-only CSV',
         { fill: 'next-open' },
         2,
-        /fill: expected next-close or same-close/,
+        /backtest\.yaml: fill: next-open fills at the next day's open, but a prices CSV carries closes only/,
       ],
     ] as const)('%s', async (_, overrides, code, message) => {
       const run = await ballast([

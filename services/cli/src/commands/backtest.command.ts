@@ -48,7 +48,7 @@ const CONFIG_FIELDS = [
   'policies',
 ];
 const TAX_PAYMENTS = ['cash', 'liability'] as const;
-const FILLS: readonly FillTiming[] = ['next-close', 'same-close'];
+const FILLS: readonly FillTiming[] = ['next-close', 'next-open', 'same-close'];
 
 export const registerBacktestCommand: RegisterCommand = (program: Command, context: CliContext) => {
   program
@@ -180,6 +180,7 @@ export async function readBacktestConfig(context: CliContext, configPath: string
   // A wide CSV of closes (prices only), or Lean's daily bars with their dividends and splits.
   let prices: WidePrices;
   let corporateActions: CorporateActions | undefined;
+  let opens: WidePrices | undefined;
   const pricesField = config['prices'];
   if (typeof pricesField === 'object' && pricesField !== null && !Array.isArray(pricesField)) {
     const lean = pricesField as Record<string, unknown>;
@@ -194,6 +195,7 @@ export async function readBacktestConfig(context: CliContext, configPath: string
     try {
       const dataset = await readLeanDataset(dir, symbols);
       prices = dataset.prices;
+      opens = dataset.opens;
       corporateActions = dataset.actions;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -235,7 +237,13 @@ export async function readBacktestConfig(context: CliContext, configPath: string
   if (from !== undefined && to !== undefined && from > to) fail('from', `${from} is after to (${to})`);
   const fill = config['fill'] ?? 'next-close';
   if (!FILLS.includes(fill as FillTiming))
-    fail('fill', `expected ${FILLS.join(' or ')}, got ${JSON.stringify(fill)}`);
+    fail('fill', `expected ${FILLS.join(', ')}, got ${JSON.stringify(fill)}`);
+  if (fill === 'next-open' && opens === undefined) {
+    fail(
+      'fill',
+      "next-open fills at the next day's open, but a prices CSV carries closes only; use next-close or same-close, or Lean daily bars (prices: { lean: DIR, symbols: [...] }), which carry opens",
+    );
+  }
   const slippageBps = config['slippageBps'] ?? 0;
   if (typeof slippageBps !== 'number' || !Number.isFinite(slippageBps) || slippageBps < 0) {
     fail('slippageBps', `expected a number of basis points >= 0, got ${JSON.stringify(slippageBps)}`);
@@ -316,6 +324,7 @@ export async function readBacktestConfig(context: CliContext, configPath: string
   return {
     household,
     prices,
+    ...(opens === undefined ? {} : { opens }),
     ...(from === undefined ? {} : { from }),
     ...(to === undefined ? {} : { to }),
     fill: fill as FillTiming,

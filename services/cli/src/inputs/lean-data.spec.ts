@@ -97,6 +97,17 @@ describe('readLeanDataset on the bundled SPY, QQQ, IWM and EEM (QuantConnect/Lea
     });
   });
 
+  it('keeps the raw opens of the same bars (the second column), from the same first dates', () => {
+    // spy.csv's first bar "19980102 00:00,973100,975300,965300,973600,..." and eem.csv's first
+    // iShares bar "20030411 00:00,1001200,1001200,997000,997000,...".
+    expect(dataset.opens.symbols).toEqual(dataset.prices.symbols);
+    expect(dataset.opens.rows.map((row) => row.date)).toEqual(dataset.prices.rows.map((row) => row.date));
+    expect(dataset.opens.rows[0]).toEqual({ date: '1998-01-02', prices: new Map([['SPY', '97.31']]) });
+    const eem = dataset.opens.rows.find((row) => row.prices.has('EEM'));
+    expect([eem?.date, eem?.prices.get('EEM')]).toEqual(['2003-04-11', '100.12']);
+    expect(dataset.opens.rows.at(-1)?.prices.get('SPY')).toBe('395.35');
+  });
+
   it("finds QQQ's 2-for-1 of 2000-03-20, IWM's 2-for-1 and EEM's two 3-for-1 splits, and no other split", () => {
     expect(dataset.actions.splits).toEqual([
       { symbol: 'QQQ', date: '2000-03-20', ratio: 2 },

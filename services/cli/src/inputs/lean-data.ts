@@ -27,15 +27,20 @@ export class LeanDataError extends Error {
   }
 }
 
-/** Raw closes of several symbols plus the corporate actions that apply to them. */
+/** Raw closes and opens of several symbols plus the corporate actions that apply to them. */
 export interface LeanDataset {
   /** Raw (unadjusted) closes, decimal strings; a symbol is absent on days it has no bar. */
   readonly prices: WidePrices;
+  /**
+   * Raw opens of the same bars: unadjusted like the closes, so the backtester's corporate actions
+   * (splits and dividends applied on their ex-dates) treat both alike.
+   */
+  readonly opens: WidePrices;
   readonly actions: CorporateActions;
 }
 
 /**
- * Reads the raw daily closes and the corporate actions of `symbols` from a Lean data folder laid
+ * Reads the raw daily closes and opens and the corporate actions of `symbols` from a Lean data folder laid
  * out as `<dir>/daily/<sym>.zip`, `<dir>/factor_files/<sym>.csv`, `<dir>/map_files/<sym>.csv`
  * (file names lower case). Bars before the first date of the map file are dropped: Lean's daily
  * files of a ticker can start with another security that used the ticker earlier (EEM's start in
@@ -43,6 +48,7 @@ export interface LeanDataset {
  */
 export async function readLeanDataset(dir: string, symbols: readonly string[]): Promise<LeanDataset> {
   const closesBySymbol = new Map<string, Map<string, string>>();
+  const opensBySymbol = new Map<string, Map<string, string>>();
   const dividends: Dividend[] = [];
   const splits: Split[] = [];
   for (const symbol of symbols.map((name) => name.toUpperCase())) {
@@ -54,16 +60,19 @@ export async function readLeanDataset(dir: string, symbols: readonly string[]): 
     const entries = readZipEntries(barsFile, await readFile(barsFile));
     const csv = entries.get(`${lower}.csv`);
     if (csv === undefined) throw new LeanDataError(barsFile, `no entry ${lower}.csv`);
-    const closes = new Map(
-      [...parseLeanDailyCloses(barsFile, csv.toString('utf8'))].filter(([date]) => date >= listed),
-    );
+    const bars = parseLeanDailyBars(barsFile, csv.toString('utf8'));
+    const listedOnly = (prices: Map<string, string>) =>
+      new Map([...prices].filter(([date]) => date >= listed));
+    const closes = listedOnly(bars.closes);
     closesBySymbol.set(symbol, closes);
+    opensBySymbol.set(symbol, listedOnly(bars.opens));
     const actions = corporateActionsFromLeanFactorFile(symbol, await readFile(factorFile, 'utf8'), closes);
     dividends.push(...actions.dividends);
     splits.push(...actions.splits);
   }
   return {
     prices: widePrices(closesBySymbol),
+    opens: widePrices(opensBySymbol),
     actions: {
       dividends: dividends.sort((a, b) => compare(a.exDate, b.exDate) || compare(a.symbol, b.symbol)),
       splits: splits.sort((a, b) => compare(a.date, b.date) || compare(a.symbol, b.symbol)),
@@ -72,18 +81,25 @@ export async function readLeanDataset(dir: string, symbols: readonly string[]): 
 }
 
 /**
- * Date -> raw close (decimal string) of a Lean daily bars CSV. Lean stores equity prices as integers
- * in units of 1/10000 of a dollar ("deci-cents"); the close is the fifth column.
+ * Date -> raw open and close (decimal strings) of a Lean daily bars CSV. Lean stores equity prices
+ * as integers in units of 1/10000 of a dollar ("deci-cents"); the open is the second column, the
+ * close the fifth.
  */
-export function parseLeanDailyCloses(file: string, csvText: string): Map<string, string> {
+export function parseLeanDailyBars(
+  file: string,
+  csvText: string,
+): { opens: Map<string, string>; closes: Map<string, string> } {
+  const opens = new Map<string, string>();
   const closes = new Map<string, string>();
   let previous = '';
+  const positive = (cell: string) => /^\d+$/.test(cell) && Number(cell) > 0;
   csvText.split(/\r?\n/).forEach((line, index) => {
     if (line.trim() === '') return;
     const cells = line.split(',');
     const match = /^(\d{4})(\d{2})(\d{2}) 00:00$/.exec(cells[0] ?? '');
+    const open = cells[1] ?? '';
     const close = cells[4] ?? '';
-    if (cells.length !== 6 || match === null || !/^\d+$/.test(close) || Number(close) <= 0) {
+    if (cells.length !== 6 || match === null || !positive(open) || !positive(close)) {
       throw new LeanDataError(file, `line ${index + 1}: "${line}" is not a bar "yyyymmdd 00:00,o,h,l,c,v"`);
     }
     const date = `${match[1]}-${match[2]}-${match[3]}`;
@@ -94,9 +110,10 @@ export function parseLeanDailyCloses(file: string, csvText: string): Map<string,
       );
     }
     previous = date;
+    opens.set(date, fromDeciCents(open));
     closes.set(date, fromDeciCents(close));
   });
-  return closes;
+  return { opens, closes };
 }
 
 /**

@@ -99,7 +99,7 @@ ${data.hasTaxByYear ? '<div class="chart short" id="chart-tax"></div>' : '<p cla
 </section>
 <section id="events">
 <h2>Events</h2>
-<p class="hint">Each rebalance or cash-flow decision: decided at a close, filled on a later close (or the same one).</p>
+<p class="hint">Each rebalance or cash-flow decision: decided at a close, filled at the next close or open (or the same close), as the configuration's fill says.</p>
 ${result.policies.map((policy) => eventsTable(policy.name, policy.events)).join('\n')}
 </section>
 </main>
