@@ -1,4 +1,4 @@
-import { type Approval, type PriceUsed } from '@ballast/contracts';
+import { type Approval, type PortfolioStatePayload, type PriceUsed } from '@ballast/contracts';
 import { Decimal, parseDecimal } from '@ballast/domain-portfolio';
 import { type Principal } from '../auth/roles';
 
@@ -7,7 +7,8 @@ import { type Principal } from '../auth/roles';
  * rule is tested on its own and the service only loads, decides and stores.
  */
 
-export const PROPOSAL_STATUSES = ['pending', 'approved', 'rejected', 'expired'] as const;
+/** `superseded`: the ledger changed after the proposal was computed; its orders were never sent. */
+export const PROPOSAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'superseded'] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 
 export interface ApprovableProposal {
@@ -103,4 +104,59 @@ export function movedPrices(
     }
   }
   return moved;
+}
+
+/**
+ * The parts of a snapshot a proposal's orders depend on: what each account holds (cash, positions,
+ * lots), the targets and the policies. Everything else is metadata the orders do not depend on:
+ * the name, the household, `transactions` and `lastRebalance` (they change only together with the
+ * holdings), `appliedOrderIds`, `version` and `updatedAt`. A change of targets or policy counts even
+ * though no price is involved: the orders were planned toward the old ones.
+ */
+export const MATERIAL_STATE_FIELDS = ['accounts', 'targets', 'policy', 'planningPolicy', 'sleeves'] as const;
+export type MaterialStateField = (typeof MATERIAL_STATE_FIELDS)[number];
+
+export interface LedgerChange {
+  proposalVersion: number;
+  currentVersion: number;
+  /** The material fields that differ; every one of them when the proposal's version is unknown. */
+  changed: MaterialStateField[];
+  message: string;
+}
+
+/**
+ * Has the ledger changed, since the version a proposal was computed from, in a way its orders
+ * depend on? `proposed` is the snapshot at the proposal's `stateVersion` (null when the ledger does
+ * not hold that version: then any other version counts as changed). Null when nothing material
+ * changed, however many versions passed (a rename bumps the version but moves no money).
+ */
+export function ledgerChange(
+  proposalVersion: number,
+  proposed: PortfolioStatePayload | null,
+  current: PortfolioStatePayload,
+): LedgerChange | null {
+  if (current.version === proposalVersion) return null;
+  const changed =
+    proposed === null
+      ? [...MATERIAL_STATE_FIELDS]
+      : MATERIAL_STATE_FIELDS.filter((field) => canonical(proposed[field]) !== canonical(current[field]));
+  if (changed.length === 0) return null;
+  return {
+    proposalVersion,
+    currentVersion: current.version,
+    changed,
+    message:
+      `the proposal was computed from ledger version ${proposalVersion}; the portfolio is at version ${current.version} ` +
+      `(${proposed === null ? `version ${proposalVersion} is not in the history` : `changed: ${changed.join(', ')}`}): ` +
+      'superseded, a new proposal is needed',
+  };
+}
+
+/** JSON with object keys sorted, so that two equal snapshots compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
 }

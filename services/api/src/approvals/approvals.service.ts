@@ -12,8 +12,10 @@ import {
   clientOrderIdFor,
   type EnvelopeMetadata,
   ORDERS_APPROVED_TOPIC,
+  ORDERS_REJECTED_TOPIC,
   type OrdersApprovedPayload,
   type OrdersProposedPayload,
+  type OrdersRejectedPayload,
   type PriceTickPayload,
 } from '@ballast/contracts';
 import { APP_CONFIG } from '@ballast/platform-config';
@@ -26,7 +28,13 @@ import { Portfolio } from '../portfolios/portfolio.entity';
 import { PortfolioVersion } from '../portfolios/portfolio-version.entity';
 import { RebalanceRequestRecord } from '../portfolios/rebalance-request.entity';
 import { proposalAllocations } from './allocations';
-import { checkApproval, movedPrices, type ProposalStatus } from './approval-rules';
+import {
+  checkApproval,
+  type LedgerChange,
+  ledgerChange,
+  movedPrices,
+  type ProposalStatus,
+} from './approval-rules';
 import {
   type DecisionKind,
   LatestPrice,
@@ -38,6 +46,9 @@ import { jsonb } from '../jsonb';
 
 /** A person's approval refused because prices moved since the proposal: 409 naming the symbols. */
 export class PricesMovedException extends ConflictException {}
+
+/** A person's approval refused because the ledger changed since the proposal: 409, both versions. */
+export class LedgerChangedException extends ConflictException {}
 
 /**
  * Approvals: orders.proposed in, orders.approved out (through the outbox, in the transaction that
@@ -117,6 +128,13 @@ export class ApprovalsService {
       await this.expire(manager, proposal, now);
       return;
     }
+    // Fills or edits booked while the optimizer and the tax service worked: nobody may approve
+    // orders planned for a ledger that is gone, by policy or in person.
+    const change = await this.ledgerChangeOf(manager, proposal);
+    if (change !== null) {
+      await this.supersede(manager, proposal, change, 'system', now, cause.id);
+      return;
+    }
     if (!proposed.approval.required) {
       const approval: Approval = { kind: 'policy', rule: proposed.approval.reason, at: now.toISOString() };
       await this.approve(manager, proposal, approval, now, cause.id);
@@ -135,6 +153,20 @@ export class ApprovalsService {
         }
         const body = { error: 'ApprovalRefused', code: check.code, message: check.message };
         return { refused: check.status === 403 ? new ForbiddenException(body) : new ConflictException(body) };
+      }
+      const change = await this.ledgerChangeOf(manager, proposal);
+      if (change !== null) {
+        await this.supersede(manager, proposal, change, principal.userId, now, null);
+        return {
+          refused: new LedgerChangedException({
+            error: 'LedgerChanged',
+            code: 'ledger-changed',
+            message: change.message,
+            proposalVersion: change.proposalVersion,
+            currentVersion: change.currentVersion,
+            changed: change.changed,
+          }),
+        };
       }
       const moved = await this.pricesMoved(manager, proposal);
       if (moved.length > 0) {
@@ -161,8 +193,11 @@ export class ApprovalsService {
       }
       return { refused: undefined };
     });
-    // An expiry found on the way is committed; the refusal is answered after the commit.
-    if (outcome.refused !== undefined) throw outcome.refused;
+    // An expiry or a supersession found on the way is committed; the refusal is answered after.
+    if (outcome.refused !== undefined) {
+      this.relay.wake();
+      throw outcome.refused;
+    }
     this.relay.wake();
     return this.get(principal, proposalId);
   }
@@ -365,6 +400,77 @@ export class ApprovalsService {
         expiresAt: payload.expiresAt,
       },
     );
+  }
+
+  /**
+   * The ledger change that invalidates the proposal, if any. The portfolio row is read under a
+   * share lock: a fill or an edit (which lock it for update) cannot commit between this check and
+   * the approval, so an approval never goes out for a version older than the ledger's.
+   */
+  private async ledgerChangeOf(manager: EntityManager, proposal: Proposal): Promise<LedgerChange | null> {
+    const current = await manager.findOne(Portfolio, {
+      where: { portfolioId: proposal.portfolioId },
+      lock: { mode: 'pessimistic_read' },
+    });
+    if (current === null) return null;
+    return ledgerChange(proposal.stateVersion, proposal.beforeState, current.state);
+  }
+
+  /**
+   * The proposal will never be sent: status `superseded`, every leg rejected with code
+   * `ledger-changed` (stage `approval`), one orders.rejected per leg through the outbox (so the
+   * notification and the history say so) and a `superseded` decision naming both versions. A new
+   * proposal comes from the next trigger of the monitor or a new rebalance request.
+   */
+  private async supersede(
+    manager: EntityManager,
+    proposal: Proposal,
+    change: LedgerChange,
+    actor: string,
+    now: Date,
+    causationId: string | null,
+  ): Promise<void> {
+    const at = now.toISOString();
+    const legs = proposal.legs.map((leg): LegState => ({
+      ...leg,
+      status: 'rejected',
+      rejection: { code: 'ledger-changed', stage: 'approval', reason: change.message, at },
+    }));
+    await manager.update(
+      Proposal,
+      { proposalId: proposal.proposalId },
+      { status: 'superseded', legs, decidedAt: now },
+    );
+    proposal.status = 'superseded';
+    proposal.legs = legs;
+    for (const order of proposal.payload.orders) {
+      const payload: OrdersRejectedPayload = {
+        proposalId: proposal.proposalId,
+        portfolioId: proposal.portfolioId,
+        leg: order.leg,
+        clientOrderId: clientOrderIdFor(proposal.proposalId, order.leg),
+        accountId: order.accountId,
+        symbol: order.symbol,
+        side: order.side,
+        quantity: order.quantity,
+        stage: 'approval',
+        code: 'ledger-changed',
+        reason: change.message,
+        rejectedAt: at,
+      };
+      await this.outbox.enqueue(manager, ORDERS_REJECTED_TOPIC, proposal.portfolioId, payload, {
+        correlationId: proposal.correlationId,
+        ...(causationId === null ? {} : { causationId }),
+      });
+    }
+    await this.decide(manager, proposal, 'superseded', actor, {
+      code: 'ledger-changed',
+      proposalVersion: change.proposalVersion,
+      currentVersion: change.currentVersion,
+      changed: change.changed,
+      reason: change.message,
+    });
+    this.logger.log(`proposal ${proposal.proposalId} superseded: ${change.message}`);
   }
 
   private async expire(manager: EntityManager, proposal: Proposal, now: Date): Promise<void> {

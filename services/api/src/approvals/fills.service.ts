@@ -115,12 +115,22 @@ export class FillsService {
       return;
     }
     leg.status = executed.status;
+    if (executed.reduction !== undefined) {
+      // Execution sent less than approved (a buy cut to the cash known after the sells).
+      leg.reduction = {
+        approvedQuantity: executed.reduction.approvedQuantity,
+        sentQuantity: executed.requestedQuantity,
+        reason: executed.reduction.reason,
+        detail: executed.reduction.detail,
+      };
+    }
     let committed: PortfolioStatePayload;
     try {
       committed = await this.ledger.commit(manager, stored, state, {
         cause: 'fill',
         causedBy: `message:${cause.id}`,
         publish: { correlationId: cause.correlationId, causationId: cause.id },
+        applying: [executed.clientOrderId],
       });
     } catch (error) {
       if (error instanceof InvalidPortfolioStateError) throw new UnprocessableMessageError(error.message);
@@ -143,6 +153,7 @@ export class FillsService {
       filledQuantity: leg.filledQuantity,
       status: leg.status,
       portfolioVersion: committed.version,
+      ...(leg.reduction === undefined ? {} : { reduction: leg.reduction }),
     });
   }
 

@@ -12,6 +12,8 @@ export interface LegState {
   /** Quantity relieved so far from each lot the tax service selected, so later fills take the rest. */
   relieved: Record<string, string>;
   rejection: { code: string; stage: string; reason: string; at: string } | null;
+  /** Set when execution sent less than approved (orders.executed `reduction`). */
+  reduction?: { approvedQuantity: string; sentQuantity: string; reason: string; detail: string };
 }
 
 /** An orders.proposed the api holds for approval, with its approvals and the fate of each leg. */
@@ -92,7 +94,14 @@ export class ProposalDecision {
 }
 
 export type DecisionKind =
-  'received' | 'approval' | 'approved' | 'rejected' | 'expired' | 'leg-executed' | 'leg-rejected';
+  | 'received'
+  | 'approval'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
+  | 'superseded'
+  | 'leg-executed'
+  | 'leg-rejected';
 
 /** A broker fill the ledger has applied: the guard that applies each fill once. */
 @Entity({ name: 'applied_fill' })

@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import {
+  APPLIED_ORDER_IDS_RETENTION_DAYS,
   PORTFOLIO_STATE_TOPIC,
   type PortfolioStatePayload,
   portfolioStatePayloadSchema,
@@ -26,6 +27,8 @@ export interface ChangeCause {
   cause: string;
   causedBy: string;
   publish?: PublishContext;
+  /** Client order ids whose fills this change books (not yet in `applied_fill`). */
+  applying?: readonly string[];
 }
 
 /**
@@ -47,7 +50,8 @@ export class PortfolioLedger {
     state: PortfolioStatePayload,
     cause: ChangeCause,
   ): Promise<PortfolioStatePayload> {
-    const valid = validState(state);
+    // A new portfolio has booked no order; the empty list tells consumers that this ledger lists them.
+    const valid = validState({ ...state, appliedOrderIds: [] });
     await manager.insert(Portfolio, {
       portfolioId: valid.portfolioId,
       householdId: valid.householdId,
@@ -72,6 +76,7 @@ export class PortfolioLedger {
       portfolioId: stored.portfolioId,
       householdId: stored.householdId,
       version: stored.version + 1,
+      appliedOrderIds: await this.appliedOrderIds(manager, stored.portfolioId, cause.applying ?? [], now),
       updatedAt: now.toISOString(),
     });
     await manager.update(
@@ -81,6 +86,27 @@ export class PortfolioLedger {
     );
     await this.record(manager, valid, cause);
     return valid;
+  }
+
+  /**
+   * Every version lists the orders whose fills the ledger booked in the last
+   * APPLIED_ORDER_IDS_RETENTION_DAYS days (oldest first) and those this change books, so that
+   * execution knows exactly which of its orders the snapshot includes, whatever change it follows.
+   */
+  private async appliedOrderIds(
+    manager: EntityManager,
+    portfolioId: string,
+    applying: readonly string[],
+    now: Date,
+  ): Promise<string[]> {
+    const rows = await manager.query<{ client_order_id: string }[]>(
+      `SELECT client_order_id FROM applied_fill
+        WHERE portfolio_id = $1 AND applied_at > $2::timestamptz - ($3 || ' days')::interval
+        GROUP BY client_order_id ORDER BY min(applied_at), client_order_id`,
+      [portfolioId, now.toISOString(), String(APPLIED_ORDER_IDS_RETENTION_DAYS)],
+    );
+    const ids = rows.map((row) => row.client_order_id);
+    return [...ids, ...applying.filter((id, index) => !ids.includes(id) && applying.indexOf(id) === index)];
   }
 
   private async record(
