@@ -1,6 +1,6 @@
+import { centredGram, crossGram } from '@ballast/domain-linalg';
 import { isMissing } from './numbers';
 import { ConstantSeriesError } from './errors';
-import { centredGram, crossGram } from './gram';
 import { fixNonPositiveSemidefinite } from './psd';
 import { checkReturns, rowCount, type SeriesMatrix } from './price-matrix';
 

@@ -1,6 +1,6 @@
 import { isMissing } from './numbers';
 import { type FrequencyOptions, pairwiseMoments, type RiskModel } from './covariance';
-import { centredGram } from './gram';
+import { centredColumnGram } from '@ballast/domain-linalg';
 import { fixNonPositiveSemidefinite } from './psd';
 import { checkReturns, rowCount, type SeriesMatrix } from './price-matrix';
 
@@ -68,16 +68,18 @@ function finish(
   return { symbols, matrix: fixed.matrix, warnings: fixed.warnings, shrinkage: delta };
 }
 
-/** Population covariance of the centred data, `Xmᵀ Xm / t`. */
-/** `AᵀA / t` for column-major `a` (n x t), symmetric, through the blocked Gram kernel. */
+/**
+ * `AᵀA / t` for column-major `a` (n x t, one contiguous run per column), symmetric, through the
+ * shared Gram kernel, which reads the columns where they are.
+ */
 function selfProduct(a: Float64Array, n: number, t: number): Float64Array {
-  const rowMajor = new Float64Array(n * t);
-  for (let j = 0; j < n; j += 1) for (let r = 0; r < t; r += 1) rowMajor[r * n + j] = a[j * t + r] as number;
-  const g = centredGram(rowMajor, n, t, new Float64Array(n));
+  const columns = Array.from({ length: n }, (_, j) => a.subarray(j * t, (j + 1) * t));
+  const g = centredColumnGram(columns, t, new Float64Array(n));
   for (let k = 0; k < g.length; k += 1) g[k] = (g[k] as number) / t;
   return g;
 }
 
+/** Population covariance of the centred data, `Xmᵀ Xm / t`. */
 function empiricalCovariance(c: Centred): Float64Array {
   return selfProduct(c.xm, c.n, c.t);
 }

@@ -1,3 +1,4 @@
+import { centredColumnGram } from '@ballast/domain-linalg';
 import { checkedReadOnly, checkedSeries, type Series } from './series';
 import { symmetricEigenProjection } from './symmetric-eigen';
 import {
@@ -20,26 +21,11 @@ export function matrixRows(m: SymmetricMatrix): number[][] {
   return rows;
 }
 
-/** acc[r..r+3] += (a, b, c, d): one row of a 4×4 tile (small enough for V8 to inline). */
-function addRow(acc: Float64Array, r: number, a: number, b: number, c: number, d: number): void {
-  acc[r] = (acc[r] as number) + a;
-  acc[r + 1] = (acc[r + 1] as number) + b;
-  acc[r + 2] = (acc[r + 2] as number) + c;
-  acc[r + 3] = (acc[r + 3] as number) + d;
-}
-
-/** Columns per register tile of the covariance kernel (2 × 4 tiles), and periods per cache block. */
-const TILE = 4;
-const BLOCK = 256;
-
 /**
  * Sample covariance matrix (divisor n - 1, as numpy.cov and pandas.DataFrame.cov) of asset return
- * series given one series per asset, all the same length. Centres each series once into one
- * contiguous column-major Float64Array (padded with zero columns to a multiple of 4), then forms XᵀX
- * over the upper triangle only, in 2×4 register tiles (8 accumulators and 6 loads per period fit the
- * 16 SSE registers V8 has; 4×4 tiles spill and measured 10-20% slower in CPU time) and blocks of 256
- * periods so that the columns a block touches stay in cache (the loop order of a blocked GEMM,
- * Goto & van de Geijn 2008). Multiply by the periods per year to annualise.
+ * series given one series per asset, all the same length: each series' mean, then the centred
+ * `XᵀX` by the shared Gram kernel of @ballast/domain-linalg (WebAssembly SIMD, register-tiled, in
+ * 512-period chunks), divided by n - 1. Multiply by the periods per year to annualise.
  * Throws InsufficientDataError below two observations, LengthMismatchError for ragged input.
  */
 export function covarianceMatrix(assets: readonly Series[]): SymmetricMatrix {
@@ -47,8 +33,8 @@ export function covarianceMatrix(assets: readonly Series[]): SymmetricMatrix {
   if (n === 0) throw new InsufficientDataError('covariance matrix', 1, 0);
   const t = assets[0]?.length ?? 0;
   if (t < 2) throw new InsufficientDataError('covariance matrix', 2, t);
-  const padded = Math.ceil(n / TILE) * TILE;
-  const x = new Float64Array(padded * t);
+  const columns: Float64Array[] = [];
+  const means = new Float64Array(n);
   for (let a = 0; a < n; a += 1) {
     const series = assets[a] as Series;
     if (series.length !== t) throw new LengthMismatchError('asset 0', t, `asset ${a}`, series.length);
@@ -59,62 +45,12 @@ export function covarianceMatrix(assets: readonly Series[]): SymmetricMatrix {
     // so that its variance is exactly 0 and the correlation matrix names it (ZeroVarianceError).
     let constant = true;
     for (let i = 1; i < t && constant; i += 1) constant = col[i] === col[0];
-    const m = constant ? (col[0] as number) : s / t;
-    const off = a * t;
-    for (let i = 0; i < t; i += 1) x[off + i] = (col[i] as number) - m;
+    means[a] = constant ? (col[0] as number) : s / t;
+    columns.push(col);
   }
-  const acc = new Float64Array(padded * padded);
-  for (let k0 = 0; k0 < t; k0 += BLOCK) {
-    const k1 = Math.min(t, k0 + BLOCK);
-    for (let i = 0; i < padded; i += 2) {
-      const a0 = i * t;
-      const a1 = a0 + t;
-      // From the 4-column tile holding column i: every (i, j ≥ i) and (i + 1, j ≥ i + 1) is covered.
-      for (let j = i - (i % TILE); j < padded; j += TILE) {
-        const b0 = j * t;
-        const b1 = b0 + t;
-        const b2 = b1 + t;
-        const b3 = b2 + t;
-        let s00 = 0;
-        let s01 = 0;
-        let s02 = 0;
-        let s03 = 0;
-        let s10 = 0;
-        let s11 = 0;
-        let s12 = 0;
-        let s13 = 0;
-        for (let k = k0; k < k1; k += 1) {
-          const x0 = x[a0 + k] as number;
-          const x1 = x[a1 + k] as number;
-          const y0 = x[b0 + k] as number;
-          const y1 = x[b1 + k] as number;
-          const y2 = x[b2 + k] as number;
-          const y3 = x[b3 + k] as number;
-          s00 += x0 * y0;
-          s01 += x0 * y1;
-          s02 += x0 * y2;
-          s03 += x0 * y3;
-          s10 += x1 * y0;
-          s11 += x1 * y1;
-          s12 += x1 * y2;
-          s13 += x1 * y3;
-        }
-        const r = i * padded + j;
-        addRow(acc, r, s00, s01, s02, s03);
-        addRow(acc, r + padded, s10, s11, s12, s13);
-      }
-    }
-  }
-  const values = new Float64Array(n * n);
+  const values = centredColumnGram(columns, t, means);
   const divisor = t - 1;
-  for (let i = 0; i < n; i += 1) {
-    for (let j = i; j < n; j += 1) {
-      // Tiles on the diagonal computed both (i, j) and (j, i); read the upper one for both halves.
-      const c = (acc[i * padded + j] as number) / divisor;
-      values[i * n + j] = c;
-      values[j * n + i] = c;
-    }
-  }
+  for (let k = 0; k < values.length; k += 1) values[k] = (values[k] as number) / divisor;
   return { size: n, values };
 }
 
