@@ -371,7 +371,10 @@ export function runBacktest(
       `the range ${input.from ?? '(start)'}..${input.to ?? '(end)'} holds ${rows.length} day(s) with a price for every symbol (${symbols.join(', ')}); at least 3 are needed (two daily returns)`,
     );
   }
-  const missing = rows.find((row) => symbols.some((symbol) => !row.prices.has(symbol)));
+  // Closes as floats for the daily bookkeeping; the planner gets the exact decimal strings. A price
+  // missing inside the range reads as NaN.
+  const close = columnsOf(rows, symbols);
+  const missing = rows.find((_, t) => close.some((series) => Number.isNaN(series[t])));
   if (missing !== undefined) {
     const absent = symbols.filter((symbol) => !missing.prices.has(symbol));
     throw new BacktestConfigError(
@@ -444,8 +447,6 @@ export function runBacktest(
       actionDay(dividend.exDate, `dividends[${index}]`)?.dividends.push(dividend);
   }
 
-  // Closes as floats for the daily bookkeeping; the planner gets the exact decimal strings.
-  const close = symbols.map((symbol) => Float64Array.from(rows, (row) => Number(row.prices.get(symbol))));
   const open = fill === 'next-open' ? opensOf(input.opens as WidePrices, rows, symbols) : undefined;
   const total = rows.length * input.policies.length;
   let done = 0;
@@ -468,9 +469,7 @@ export function runBacktest(
       targetSource: policy.targets,
       adaptiveBands: policy.adaptiveBands,
       benchmarkClose:
-        policy.adaptiveBands === undefined
-          ? undefined
-          : Float64Array.from(rows, (row) => Number(row.prices.get(policy.adaptiveBands?.benchmark ?? ''))),
+        policy.adaptiveBands === undefined ? undefined : columnsOf(rows, [policy.adaptiveBands.benchmark])[0],
       solver,
       tick: () => {
         done += 1;
@@ -1053,19 +1052,37 @@ function accountOf(book: AccountBook): PortfolioAccount {
  * first needs one (the first day fills nothing decided before it).
  */
 function opensOf(opens: WidePrices, rows: WidePrices['rows'], symbols: readonly string[]): Float64Array[] {
-  const byDate = new Map(opens.rows.map((row) => [row.date, row.prices]));
-  return symbols.map((symbol) =>
-    Float64Array.from(rows, (row, t) => {
-      const value = Number(byDate.get(row.date)?.get(symbol));
-      if (t > 0 && !(value > 0)) {
-        throw new BacktestConfigError(
-          'opens',
-          `no open for ${symbol} on ${row.date}, inside the range (fill: next-open fills at each day's open)`,
-        );
-      }
-      return value;
-    }),
+  const byDate = new Map(opens.rows.map((row) => [row.date, row]));
+  const none: WidePrices['rows'][number] = { date: '', prices: new Map() };
+  const open = columnsOf(
+    rows.map((row) => byDate.get(row.date) ?? none),
+    symbols,
   );
+  rows.forEach((row, t) => {
+    const absent = symbols.find((_, j) => !(((open[j] as Float64Array)[t] ?? 0) > 0));
+    if (t > 0 && absent !== undefined) {
+      throw new BacktestConfigError(
+        'opens',
+        `no open for ${absent} on ${row.date}, inside the range (fill: next-open fills at each day's open)`,
+      );
+    }
+  });
+  return open;
+}
+
+/**
+ * The prices of `rows` as one float column per symbol (NaN where a row has none), read row by row:
+ * one map per row, rather than one pass over every row per symbol.
+ */
+function columnsOf(rows: WidePrices['rows'], symbols: readonly string[]): Float64Array[] {
+  const columns = symbols.map(() => new Float64Array(rows.length));
+  rows.forEach((row, t) => {
+    symbols.forEach((symbol, j) => {
+      const value = row.prices.get(symbol);
+      (columns[j] as Float64Array)[t] = value === undefined ? Number.NaN : Number(value);
+    });
+  });
+  return columns;
 }
 
 function price(
