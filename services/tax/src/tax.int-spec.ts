@@ -3,7 +3,9 @@
  *  - portfolio.state + rebalance.proposed in, orders.proposed out with the relieved lots and a
  *    wash-sale finding for a household whose IRA bought the symbol the taxable account sells at a loss;
  *  - a redelivered proposal has no second effect; a poison message goes to tax.dlq with the reason
- *    and the next proposal is still processed.
+ *    and the next proposal is still processed;
+ *  - wash sales across a household of two portfolios: a loss sale proposed in one is washed by the
+ *    other's buy of ten days earlier, then by the other's pending proposal (IRS Publication 550).
  * Each run has its own topic and group prefixes and schema.
  */
 import { randomUUID } from 'node:crypto';
@@ -141,9 +143,9 @@ function envelopeOf<T>(type: string, payload: T): MessageEnvelope<T> {
   return createEnvelope({ type, schemaVersion: 1, producedBy: 'integration-test', payload });
 }
 
-async function publish<T>(name: string, envelope: MessageEnvelope<T>): Promise<void> {
+async function publish<T>(name: string, envelope: MessageEnvelope<T>, key = PORTFOLIO_ID): Promise<void> {
   await kafka.send(topic(name), [
-    { key: PORTFOLIO_ID, value: JSON.stringify(envelope), headers: toCloudEventHeaders(envelope) },
+    { key, value: JSON.stringify(envelope), headers: toCloudEventHeaders(envelope) },
   ]);
 }
 
@@ -294,5 +296,178 @@ describe('tax: rebalance.proposed -> orders.proposed', () => {
     expect(
       tax.log.some((line) => line.includes(`duplicate rebalance.proposed message ${proposalEnvelope.id}`)),
     ).toBe(true);
+  });
+});
+
+describe('tax: wash sales across the household', () => {
+  // Two portfolios of one household (a couple's joint account and the spouse's own), each with an
+  // account named `taxable`. Joint holds 40 VTI bought at 300; Spouse bought 10 VTI at 255 on
+  // 2024-03-05, ten days before Joint proposes to sell its 40 at 250 (a 2 000 loss, 50 a share).
+  const household = `household-two-${runId}`;
+  const jointId = randomUUID();
+  const spouseId = randomUUID();
+  const stateOf = (
+    portfolioId: string,
+    name: string,
+    vti: string,
+    lots: unknown[],
+    transactions: unknown[],
+  ) =>
+    portfolioStatePayloadSchema.parse({
+      portfolioId,
+      householdId: household,
+      name,
+      baseCurrency: 'USD',
+      version: 1,
+      accounts: [
+        {
+          accountId: 'taxable',
+          name: `${name} brokerage`,
+          type: 'taxable',
+          cash: '20000',
+          positions: [
+            { symbol: 'VTI', quantity: vti, lots },
+            { symbol: 'BND', quantity: '60', lots: [] },
+          ],
+        },
+      ],
+      targets: [
+        { symbol: 'VTI', weight: 0.2 },
+        { symbol: 'BND', weight: 0.8 },
+      ],
+      policy: { absoluteBandBps: 500 },
+      planningPolicy: { approval: { thresholdValue: '50000', fourEyesValue: '100000' } },
+      transactions,
+      updatedAt: '2024-03-15T14:00:00.000Z',
+    });
+  const joint = stateOf(
+    jointId,
+    'Joint',
+    '40',
+    [{ lotId: 'joint-vti', quantity: '40', costBasis: '12000', acquiredOn: '2023-09-01' }],
+    [{ accountId: 'taxable', symbol: 'BND', side: 'buy', quantity: '1', price: '100', date: '2024-01-10' }],
+  );
+  const spouse = stateOf(
+    spouseId,
+    'Spouse',
+    '10',
+    [{ lotId: 'spouse-vti', quantity: '10', costBasis: '2550', acquiredOn: '2024-03-05' }],
+    [
+      { accountId: 'taxable', symbol: 'BND', side: 'buy', quantity: '1', price: '100', date: '2024-01-12' },
+      { accountId: 'taxable', symbol: 'VTI', side: 'buy', quantity: '10', price: '255', date: '2024-03-05' },
+    ],
+  );
+  const proposalOf = (
+    proposalId: string,
+    portfolioId: string,
+    trades: { leg: number; symbol: string; side: 'buy' | 'sell'; quantity: string; price: string }[],
+  ) =>
+    rebalanceProposedPayloadSchema.parse({
+      ...aProposal(proposalId),
+      portfolioId,
+      trades: trades.map((trade) => ({
+        leg: trade.leg,
+        accountId: 'taxable',
+        symbol: trade.symbol,
+        side: trade.side,
+        quantity: trade.quantity,
+        referencePrice: trade.price,
+        estimatedValue: (Number(trade.quantity) * Number(trade.price)).toFixed(2),
+      })),
+    });
+  const sellVti = (proposalId: string) =>
+    proposalOf(proposalId, jointId, [
+      { leg: 1, symbol: 'VTI', side: 'sell', quantity: '40', price: '250' },
+      { leg: 2, symbol: 'BND', side: 'buy', quantity: '99', price: '101' },
+    ]);
+
+  beforeAll(async () => {
+    await publish(PORTFOLIO_STATE_TOPIC, envelopeOf(PORTFOLIO_STATE_TOPIC, joint), jointId);
+    await publish(PORTFOLIO_STATE_TOPIC, envelopeOf(PORTFOLIO_STATE_TOPIC, spouse), spouseId);
+    const client = new Client({ connectionString: required('DATABASE_URL') });
+    await client.connect();
+    try {
+      await waitFor('tax to hold both snapshots of the household', async () => {
+        const { rows } = await client.query<{ household_id: string }>(
+          `SELECT household_id FROM "${tax.env['DATABASE_SCHEMA']}".portfolio_snapshot WHERE portfolio_id = ANY($1)`,
+          [[jointId, spouseId]],
+        );
+        return rows.length === 2 && rows.every((row) => row.household_id === household) ? true : undefined;
+      });
+    } finally {
+      await client.end();
+    }
+  }, 60_000);
+
+  it("flags the loss sale the other portfolio's buy of ten days earlier washes, with its consequence", async () => {
+    const proposalId = randomUUID();
+    await publish(
+      REBALANCE_PROPOSED_TOPIC,
+      envelopeOf(REBALANCE_PROPOSED_TOPIC, sellVti(proposalId)),
+      jointId,
+    );
+    const orders = await ordersOf(proposalId);
+
+    expect(orders.portfolioId).toBe(jointId);
+    expect(orders.washSales).toEqual([
+      {
+        accountId: 'taxable',
+        symbol: 'VTI',
+        conflictingAccountId: 'taxable',
+        conflictingPortfolioId: spouseId,
+        conflictingSymbol: 'VTI',
+        conflictingDate: '2024-03-05',
+        // 10 replacement shares x 50 of loss each, deferred into the spouse's shares (taxable account).
+        disallowedLoss: '500',
+        resolution: 'accepted',
+        permanentlyLost: false,
+        reason: orders.washSales[0]?.reason,
+      },
+    ]);
+    expect(orders.washSales[0]?.reason).toContain(`portfolio "Spouse" (${spouseId}) of the same household`);
+    // WASH_SALE_RESOLUTION=accept: the sale stays, 30 x 50 of loss realized.
+    expect(orders.orders.map((order) => [order.leg, order.side, order.symbol])).toEqual([
+      [1, 'sell', 'VTI'],
+      [2, 'buy', 'BND'],
+    ]);
+    expect(orders.taxImpact.realizedShortTerm).toBe('-1500');
+    expect(orders.washSaleCoverage).toEqual({ complete: true, reason: null });
+  });
+
+  it("a buy pending in the other portfolio's orders.proposed washes the next loss sale too", async () => {
+    // Spouse's own proposal buys 8 more VTI (published, not executed: the ledger is still v1).
+    const spouseProposal = randomUUID();
+    await publish(
+      REBALANCE_PROPOSED_TOPIC,
+      envelopeOf(
+        REBALANCE_PROPOSED_TOPIC,
+        proposalOf(spouseProposal, spouseId, [
+          { leg: 1, symbol: 'VTI', side: 'buy', quantity: '8', price: '250' },
+        ]),
+      ),
+      spouseId,
+    );
+    await ordersOf(spouseProposal);
+
+    const proposalId = randomUUID();
+    await publish(
+      REBALANCE_PROPOSED_TOPIC,
+      envelopeOf(REBALANCE_PROPOSED_TOPIC, sellVti(proposalId)),
+      jointId,
+    );
+    const orders = await ordersOf(proposalId);
+    // The past buy (10 shares) and the pending one (8) each replace shares of the 40 sold.
+    expect(
+      orders.washSales.map((finding) => [
+        finding.conflictingPortfolioId,
+        finding.conflictingDate,
+        finding.disallowedLoss,
+      ]),
+    ).toEqual([
+      [spouseId, '2024-03-05', '500'],
+      [spouseId, '2024-03-15', '400'],
+    ]);
+    expect(orders.washSales[1]?.reason).toContain(`order of proposal ${spouseProposal}`);
+    expect(orders.taxImpact.realizedShortTerm).toBe('-1100');
   });
 });

@@ -10,6 +10,7 @@ import { APP_CONFIG } from '@ballast/platform-config';
 import { Outbox, UnprocessableMessageError } from '@ballast/platform-kafka';
 import { type EntityManager } from 'typeorm';
 import { type TaxConfig } from '../config/tax.config';
+import { type HouseholdInput } from './household-view';
 import { PortfolioSnapshot } from './tax.entities';
 import { TaxInputError, taxOrders } from './tax-orders';
 
@@ -21,7 +22,8 @@ export class SnapshotNotYetHeldError extends Error {
 type Outcome = 'orders' | 'no-orders' | 'deferred' | 'stale';
 
 /**
- * Keeps the latest portfolio.state per portfolio and turns rebalance.proposed into orders.proposed.
+ * Keeps the latest portfolio.state per portfolio (with its household) and turns rebalance.proposed
+ * into orders.proposed, checking wash sales across the household.
  * The decision, the outgoing event (outbox) and the inbox row commit in one transaction.
  */
 @Injectable()
@@ -45,9 +47,10 @@ export class OrdersService {
       return;
     }
     await manager.query(
-      `INSERT INTO portfolio_snapshot (portfolio_id, version, state) VALUES ($1, $2, $3)
-       ON CONFLICT (portfolio_id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state`,
-      [state.portfolioId, state.version, JSON.stringify(state)],
+      `INSERT INTO portfolio_snapshot (portfolio_id, version, household_id, state) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (portfolio_id) DO UPDATE
+         SET version = EXCLUDED.version, household_id = EXCLUDED.household_id, state = EXCLUDED.state`,
+      [state.portfolioId, state.version, state.householdId, JSON.stringify(state)],
     );
   }
 
@@ -79,10 +82,12 @@ export class OrdersService {
       );
       return null;
     }
+    const household = await this.householdOf(manager, snapshot, envelope.occurredAt);
     let result;
     try {
       result = taxOrders({
         state: snapshot.state,
+        household,
         proposal,
         proposedAt: envelope.occurredAt,
         resolution: this.config.WASH_SALE_RESOLUTION,
@@ -114,6 +119,44 @@ export class OrdersService {
         `${washSales.length} wash-sale finding(s), ${approval.required ? `${approval.approversRequired} approver(s) needed` : 'approved by policy'}`,
     );
     return result.payload;
+  }
+
+  /**
+   * The rest of the proposal's household, for the wash-sale check: the latest snapshot of every other
+   * portfolio with the same householdId, and their pending proposals. A proposal is pending while its
+   * orders.proposed was made on the portfolio's current state version and its approval has not
+   * expired at `proposedAt`: once its fills are applied the ledger publishes a new
+   * version (and the buys are then transactions of that state); a rejected or refused proposal keeps
+   * counting until it expires, which errs on the side of flagging a wash.
+   */
+  private async householdOf(
+    manager: EntityManager,
+    snapshot: PortfolioSnapshot,
+    proposedAt: string,
+  ): Promise<HouseholdInput> {
+    const portfolios = await manager.query<{ state: PortfolioStatePayload }[]>(
+      `SELECT state FROM portfolio_snapshot WHERE household_id = $1 AND portfolio_id <> $2 ORDER BY portfolio_id`,
+      [snapshot.householdId, snapshot.portfolioId],
+    );
+    const pending = await manager.query<
+      { proposal_id: string; portfolio_id: string; orders: OrdersProposedPayload }[]
+    >(
+      `SELECT d.proposal_id, d.portfolio_id, d.orders
+         FROM tax_decision d
+         JOIN portfolio_snapshot s ON s.portfolio_id = d.portfolio_id AND s.version = d.state_version
+        WHERE s.household_id = $1 AND d.portfolio_id <> $2 AND d.outcome = 'orders'
+          AND (d.orders->'approval'->>'expiresAt')::timestamptz > $3::timestamptz
+        ORDER BY d.created_at, d.proposal_id`,
+      [snapshot.householdId, snapshot.portfolioId, proposedAt],
+    );
+    return {
+      portfolios: portfolios.map((row) => row.state),
+      pending: pending.map((row) => ({
+        proposalId: row.proposal_id,
+        portfolioId: row.portfolio_id,
+        orders: row.orders.orders,
+      })),
+    };
   }
 
   /** Records the decision once per proposal; false when it was already recorded (then nothing is published). */

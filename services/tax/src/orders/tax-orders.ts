@@ -11,6 +11,7 @@ import {
   InvalidTaxInputError,
   type PlanTaxReport,
   type PreTradeInput,
+  type PreTradeWash,
   type ProposedOrder as TaxOrder,
   parseTaxPolicy,
   resolveWashSales,
@@ -22,11 +23,17 @@ import {
 import {
   type ApprovalPolicy,
   parseApprovalPolicy,
-  planningDate,
   portfolioDocumentFromState,
   servicePolicyOf,
   stateLotIds,
 } from '@ballast/platform-ledger-snapshot';
+import {
+  type HouseholdInput,
+  type HouseholdView,
+  householdPlanningDate,
+  householdView,
+  type Origin,
+} from './household-view';
 
 export interface TaxOrdersInput {
   readonly state: PortfolioStatePayload;
@@ -35,6 +42,11 @@ export interface TaxOrdersInput {
   readonly proposedAt: string;
   readonly resolution: WashResolution;
   readonly approvalDefaults: ApprovalPolicy;
+  /**
+   * The household's other portfolios and their pending proposals: the wash-sale check spans every
+   * account of the taxpayer (IRS Publication 550). Absent: the proposal's portfolio alone.
+   */
+  readonly household?: HouseholdInput;
 }
 
 export type TaxOrdersResult =
@@ -58,7 +70,8 @@ export class TaxInputError extends Error {
  */
 export function taxOrders(input: TaxOrdersInput): TaxOrdersResult {
   const { state, proposal } = input;
-  const asOf = planningDate(state, proposal.asOf);
+  const household = input.household ?? { portfolios: [], pending: [] };
+  const asOf = householdPlanningDate(state, household, proposal.asOf);
   const portfolio = parse(() => parsePortfolioFile(portfolioDocumentFromState(state, asOf)));
   const policy = parse(() =>
     parseTaxPolicy(portfolio.policy.tax, {
@@ -77,17 +90,20 @@ export function taxOrders(input: TaxOrdersInput): TaxOrdersResult {
     parseApprovalPolicy(servicePolicyOf(state).approval, input.approvalDefaults),
   );
 
-  const firstPass = priced(portfolio, policy, asOf, proposal.trades.map(toTaxOrder));
+  const others = householdView(household, asOf);
+  const scope = householdScope(portfolio, others, asOf);
+  const firstPass = priced(scope, policy, asOf, proposal.trades.map(toTaxOrder));
   const orders: TaxOrder[] = proposal.trades.map((trade, index) => ({
     ...toTaxOrder(trade),
     ...(trade.side === 'sell' ? { lots: firstPass.orders[index]?.lots ?? [] } : {}),
   }));
   const checkInput: PreTradeInput = {
     orders,
-    accounts: portfolio.accounts,
-    transactions: portfolio.transactions,
+    accounts: scope.accounts,
+    transactions: scope.transactions,
     policy,
     asOf,
+    ...(scope.coverage === undefined ? {} : { coverage: scope.coverage }),
   };
   const initial = checkWashSalesPreTrade(checkInput);
   const prices = new Map(proposal.pricesUsed.map((price) => [price.symbol, price.price]));
@@ -110,7 +126,9 @@ export function taxOrders(input: TaxOrdersInput): TaxOrdersResult {
     });
   }
   const decisions = new Map(resolved.decisions.map((decision) => [decision.orderId, decision]));
-  const washSales = findings(initial.orders, orders, decisions);
+  const washSales = findings(initial.orders, orders, decisions, (counterparty) =>
+    originOf(counterparty, portfolio.transactions.length, others),
+  );
 
   if (resolved.orders.length === 0) {
     return {
@@ -118,7 +136,7 @@ export function taxOrders(input: TaxOrdersInput): TaxOrdersResult {
       reason: `every order was removed by the wash-sale check: ${resolved.decisions.map((d) => d.reason).join('; ')}`,
     };
   }
-  const final = priced(portfolio, policy, asOf, resolved.orders.map(withoutLots));
+  const final = priced(scope, policy, asOf, resolved.orders.map(withoutLots));
   const lotIds = stateLotIds(state);
   const legOf = new Map(proposal.trades.map((trade) => [String(trade.leg), trade]));
   const accountType = new Map(portfolio.accounts.map((account) => [account.id, account.type]));
@@ -246,15 +264,78 @@ function withoutLots(order: TaxOrder): TaxOrder {
   return rest;
 }
 
+/** What the tax engine sees: the proposal's portfolio, then the rest of the household. */
+interface HouseholdScope {
+  readonly accounts: PreTradeInput['accounts'] & Parameters<typeof taxOfPlan>[0]['accounts'];
+  readonly transactions: PreTradeInput['transactions'];
+  readonly coverage: { readonly historyFrom: string } | undefined;
+}
+
+/**
+ * The proposal's accounts and transactions first (so that a transaction's index below the own count
+ * is the portfolio's own), then the other portfolios'. History is known from the latest of every
+ * portfolio's first transaction; with no other portfolio the engine's own reading stands.
+ */
+function householdScope(portfolio: PortfolioFile, others: HouseholdView, asOf: string): HouseholdScope {
+  const ownFirst = portfolio.transactions.reduce((min, t) => (t.date < min ? t.date : min), asOf);
+  return {
+    accounts: [...portfolio.accounts, ...others.accounts],
+    transactions: [...portfolio.transactions, ...others.transactions],
+    coverage:
+      others.historyFrom === undefined
+        ? undefined
+        : { historyFrom: others.historyFrom > ownFirst ? others.historyFrom : ownFirst },
+  };
+}
+
 function priced(
-  portfolio: PortfolioFile,
+  scope: HouseholdScope,
   policy: TaxPolicy,
   asOf: string,
   orders: readonly TaxOrder[],
 ): PlanTaxReport {
   return parse(() =>
-    taxOfPlan({ accounts: portfolio.accounts, transactions: portfolio.transactions, policy, asOf, orders }),
+    taxOfPlan({
+      accounts: scope.accounts,
+      transactions: scope.transactions,
+      policy,
+      asOf,
+      orders,
+      ...(scope.coverage === undefined ? {} : { coverage: scope.coverage }),
+    }),
   );
+}
+
+/** The other side of a wash, as the finding names it. */
+interface Counterparty {
+  /** Set when it is in another portfolio of the household. */
+  readonly portfolioId?: string;
+  /** The account's id in its own portfolio. */
+  readonly accountId: string;
+  /** For another portfolio's trade: where it is and what it is, added to the finding's reason. */
+  readonly note?: string;
+}
+
+function originOf(
+  party: PreTradeWash['sale'] | PreTradeWash['replacement'],
+  ownTransactions: number,
+  others: HouseholdView,
+): Counterparty {
+  const own: Counterparty = { accountId: party.account };
+  const index = Number(party.ref) - ownTransactions;
+  const origin: Origin | undefined = party.source === 'transaction' ? others.origins[index] : undefined;
+  if (index < 0 || origin === undefined) return own;
+  const where = `account ${origin.accountId} of portfolio "${origin.portfolioName ?? origin.portfolioId}" (${origin.portfolioId}) of the same household`;
+  return {
+    ...(origin.portfolioId === undefined ? {} : { portfolioId: origin.portfolioId }),
+    accountId: origin.accountId,
+    note:
+      origin.kind === 'pending'
+        ? `the buy is an order of proposal ${origin.proposalId ?? ''} of ${where}, not executed yet`
+        : origin.kind === 'lot'
+          ? `the buy is a lot acquired on ${party.date} in ${where} (no transaction of it in that state)`
+          : `the ${party.source === 'transaction' ? 'trade' : 'order'} is in ${where}`,
+  };
 }
 
 /** One finding per wash the first check saw, under the order that causes it, with what was done. */
@@ -262,6 +343,7 @@ function findings(
   verdicts: ReturnType<typeof checkWashSalesPreTrade>['orders'],
   orders: readonly TaxOrder[],
   decisions: ReadonlyMap<string, WashDecision>,
+  counterpartyOf: (party: PreTradeWash['sale'] | PreTradeWash['replacement']) => Counterparty,
 ): WashSaleFinding[] {
   const out: WashSaleFinding[] = [];
   verdicts.forEach((verdict, index) => {
@@ -271,13 +353,17 @@ function findings(
       // Listed once: under the plan's sale when the sale is an order, else under the plan's buy.
       if (order.side === 'buy' && wash.sale.source === 'order') continue;
       const other = order.side === 'sell' ? wash.replacement : wash.sale;
+      const counterparty = counterpartyOf(other);
       const decidedOn =
         decisions.get(order.orderId) ??
         (wash.replacement.source === 'order' ? decisions.get(wash.replacement.ref) : undefined);
       out.push({
         accountId: order.account,
         symbol: order.symbol,
-        conflictingAccountId: other.account,
+        conflictingAccountId: counterparty.accountId,
+        ...(counterparty.portfolioId === undefined
+          ? {}
+          : { conflictingPortfolioId: counterparty.portfolioId }),
         conflictingSymbol: other.symbol,
         conflictingDate: other.date,
         disallowedLoss: wash.disallowedLoss,
@@ -291,8 +377,9 @@ function findings(
                 : 'accepted',
         permanentlyLost: wash.treatment === 'permanently-disallowed',
         reason:
-          decidedOn?.reason ??
-          `${order.side === 'sell' ? 'loss sale' : 'buy'} of ${order.symbol} in ${order.account} matches the ${other.source === 'order' ? 'proposed' : 'past'} ${order.side === 'sell' ? 'buy' : 'loss sale'} of ${other.symbol} in ${other.account} on ${other.date}`,
+          (decidedOn?.reason ??
+            `${order.side === 'sell' ? 'loss sale' : 'buy'} of ${order.symbol} in ${order.account} matches the ${other.source === 'order' ? 'proposed' : 'past'} ${order.side === 'sell' ? 'buy' : 'loss sale'} of ${other.symbol} in ${counterparty.accountId} on ${other.date}`) +
+          (counterparty.note === undefined ? '' : `; ${counterparty.note}`),
       });
     }
   });

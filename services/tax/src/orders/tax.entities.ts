@@ -10,6 +10,10 @@ export class PortfolioSnapshot {
   @Column({ type: 'integer' })
   version!: number;
 
+  /** `state.householdId`, indexed: the wash-sale check reads the household's other portfolios. */
+  @Column({ name: 'household_id', type: 'text' })
+  householdId!: string;
+
   @Column({ type: 'jsonb' })
   state!: PortfolioStatePayload;
 }

@@ -31,6 +31,11 @@ export const washSaleFindingSchema = z.object({
   symbol: tickerSymbol,
   /** The conflicting trade: a buy within 30 days of a loss sale, or the reverse, in any household account. */
   conflictingAccountId: nonEmptyString,
+  /**
+   * Set when the conflicting trade is in another portfolio of the same household (account ids are
+   * per portfolio): the wash-sale rule spans every account of the taxpayer and spouse.
+   */
+  conflictingPortfolioId: uuidString.optional(),
   conflictingSymbol: tickerSymbol,
   conflictingDate: isoDateString,
   /** Loss that would be (or is, when accepted) disallowed; positive. */
