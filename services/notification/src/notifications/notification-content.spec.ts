@@ -104,6 +104,42 @@ describe('notification content', () => {
     expect(content.text).toContain('partially-filled: 14 of 20 requested');
   });
 
+  it('executed after a cut to the available cash: says what was approved, what was sent and why', () => {
+    const content = orderExecutedContent(
+      anOrdersExecuted({
+        side: 'buy',
+        symbol: 'BND',
+        requestedQuantity: '14',
+        filledQuantity: '14',
+        reduction: {
+          approvedQuantity: '20',
+          reason: 'reduced-to-available-cash',
+          detail: 'buy 20 BND in acct-taxable needs 1441.14; 1010.00 available: 14 sent (1009.10)',
+        },
+      }),
+      portfolio,
+    );
+    expect(content.text).toContain(
+      'Sent 14 of the 20 approved (reduced-to-available-cash): buy 20 BND in acct-taxable needs 1441.14; 1010.00 available: 14 sent (1009.10).',
+    );
+    expect(content.facts).toMatchObject({ reduction: { approvedQuantity: '20' } });
+  });
+
+  it('rejected by the api because the ledger changed: the approval stage and both versions', () => {
+    const content = orderRejectedContent(
+      anOrdersRejected({
+        stage: 'approval',
+        code: 'ledger-changed',
+        reason:
+          'the proposal was computed from ledger version 7; the portfolio is at version 9 (changed: accounts): superseded, a new proposal is needed',
+      }),
+      portfolio,
+    );
+    expect(content.title).toBe('Rejected: buy 48 BND for Retirement (ledger-changed)');
+    expect(content.text).toContain('rejected at the approval stage: ledger-changed');
+    expect(content.text).toContain('ledger version 7; the portfolio is at version 9');
+  });
+
   it('rejected: the code, the stage and the reason for people', () => {
     const content = orderRejectedContent(anOrdersRejected(), portfolio);
     expect(content.title).toBe('Rejected: buy 48 BND for Retirement (price-collar)');

@@ -153,6 +153,11 @@ export function orderExecutedContent(
     title: `Executed: ${payload.side} ${payload.filledQuantity} ${payload.symbol} for ${portfolio.name}`,
     text: [
       `Order ${payload.clientOrderId} (${payload.side} ${payload.symbol} in ${payload.accountId}) ${payload.status}: ${payload.filledQuantity}${partial} in ${payload.fills.length} fill(s) at ${payload.broker}.`,
+      ...(payload.reduction === undefined
+        ? []
+        : [
+            `Sent ${payload.requestedQuantity} of the ${payload.reduction.approvedQuantity} approved (${payload.reduction.reason}): ${payload.reduction.detail}.`,
+          ]),
       ...payload.fills.map(
         (fill) => `fill ${fill.fillId}: ${fill.quantity} at ${fill.price}, fee ${fill.fee}`,
       ),
@@ -174,6 +179,7 @@ export function orderExecutedContent(
       fees,
       baseCurrency: payload.baseCurrency,
       executedAt: payload.executedAt,
+      ...(payload.reduction === undefined ? {} : { reduction: payload.reduction }),
     },
   };
 }
