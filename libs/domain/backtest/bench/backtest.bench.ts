@@ -11,8 +11,9 @@
 // Household: a taxable account holding three lots per symbol (bought 3 years, 2 years and 200 days
 // before the start, at 60%, 90% and 120% of the first close: long and short-term gains and losses)
 // plus an IRA with one lot per symbol, equal targets, 1% cash; whole shares, 5 bps spread, 5 bps
-// slippage, $100 minimum trade, no cash buffer (with a 0.5% buffer the 28-year band runs stop on day
-// ~192 with the planner's InfeasiblePlanError). "Without tax lots" is the same lots in an IRA only.
+// slippage, $100 minimum trade, no cash buffer (the earlier PyPortfolioOpt panel's band runs stopped
+// with the planner's InfeasiblePlanError under a 0.5% buffer). "Without tax lots" is the same lots in
+// an IRA only.
 // A run that throws is a row that says so (and where), not a crash of the benchmark.
 //
 // Each policy is its own runBacktest call. A first run probes the time; policies whose first run
