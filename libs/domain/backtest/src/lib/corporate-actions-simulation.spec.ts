@@ -115,4 +115,42 @@ describe('dividends and splits in the simulation', () => {
     // Two lines rounded to cents by the engine (the gain's tax, the dividends' tax): within 2 cents.
     expect(Math.abs(run.metrics.afterTaxValue - (value - gainTax - 400 * 0.15))).toBeLessThan(0.02);
   });
+
+  it('next-open: an order decided before a split fills at the ex-date raw open in post-split shares', () => {
+    // Raw opens: each day's open 0.3% above the previous raw close, halved on the split's ex-date
+    // like the close (the open of 2016-06-01 is already a post-split price).
+    const opens: WidePrices = {
+      symbols: ['XYZ'],
+      rows: prices.rows.map((row, t) => {
+        const previous = Number((prices.rows[t - 1] ?? row).prices.get('XYZ'));
+        const split = row.date === '2016-06-01' ? 0.5 : 1;
+        return { date: row.date, prices: new Map([['XYZ', (previous * 1.003 * split).toFixed(4)]]) };
+      }),
+    };
+    const run = runBacktest(
+      {
+        household: { ...household('roth'), policy: { ...household('roth').policy, wholeShares: true } },
+        prices,
+        opens,
+        fill: 'next-open',
+        corporateActions: actions,
+        dividends: 'cash',
+        // Deposited at 2016-05-31's close (pre-split, 114.74 a share): the planner buys 87 shares.
+        cashFlows: [{ date: '2016-05-31', account: 'acct', amount: '10000' }],
+        policies: hold,
+      },
+      solver,
+    ).policies[0]!;
+    const event = run.events.find((e) => e.date === '2016-05-31')!;
+    expect(event.filledOn).toBe('2016-06-01');
+    const open = Number(opens.rows.find((row) => row.date === '2016-06-01')!.prices.get('XYZ'));
+    const shares = event.traded / open;
+    // Twice the planned shares at half the price: the cash (the deposit plus April's dividend kept as
+    // cash, 100 x 0.50) is spent, less under one share's pre-split price, in an even number of
+    // post-split shares. Without the conversion it would buy half as much.
+    expect(Math.abs(shares - Math.round(shares))).toBeLessThan(1e-9);
+    expect(Math.round(shares)).toBe(2 * 87);
+    expect(event.traded).toBeGreaterThan(10_050 - 114.74 * 1.003);
+    expect(event.traded).toBeLessThanOrEqual(10_050);
+  });
 });
