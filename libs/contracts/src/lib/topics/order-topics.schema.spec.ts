@@ -101,6 +101,27 @@ describe('orders.proposed', () => {
     ]);
   });
 
+  it('names the portfolio of a conflicting trade elsewhere in the household by its id, when given', () => {
+    const finding = {
+      accountId: 'acct-taxable',
+      symbol: 'VTI',
+      conflictingAccountId: 'taxable',
+      conflictingSymbol: 'VTI',
+      conflictingDate: '2024-03-05',
+      disallowedLoss: '500',
+      resolution: 'accepted' as const,
+      permanentlyLost: false,
+      reason: 'the buy is in account taxable of another portfolio of the household',
+    };
+    const payload = anOrdersProposed();
+    payload.washSales = [finding, { ...finding, conflictingPortfolioId: PROPOSAL_ID }];
+    expect(issuesOf(ordersProposedPayloadSchema, payload)).toEqual([]);
+    payload.washSales = [{ ...finding, conflictingPortfolioId: 'spouse' }];
+    expect(issuesOf(ordersProposedPayloadSchema, payload)).toEqual([
+      expect.stringMatching(/^washSales\.0\.conflictingPortfolioId: /),
+    ]);
+  });
+
   it('makes incomplete wash-sale coverage say why', () => {
     const payload = anOrdersProposed();
     payload.washSaleCoverage = { complete: false, reason: null };
