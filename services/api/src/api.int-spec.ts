@@ -16,9 +16,11 @@ import {
   ORDERS_APPROVED_TOPIC,
   ORDERS_EXECUTED_TOPIC,
   ORDERS_PROPOSED_TOPIC,
+  ORDERS_REJECTED_TOPIC,
   type OrdersApprovedPayload,
   type OrdersExecutedPayload,
   type OrdersProposedPayload,
+  type OrdersRejectedPayload,
   parseMessage,
   PORTFOLIO_STATE_TOPIC,
   type PortfolioStatePayload,
@@ -242,6 +244,7 @@ beforeAll(async () => {
   await kafka.watch([
     topic(PORTFOLIO_STATE_TOPIC),
     topic(ORDERS_APPROVED_TOPIC),
+    topic(ORDERS_REJECTED_TOPIC),
     topic(REBALANCE_REQUESTED_TOPIC),
     topic(deadLetterTopicFor(`${groupPrefix}api`)),
   ]);
@@ -582,6 +585,16 @@ describe('api', () => {
       );
       // 2, then one version per executed order: the redeliveries added none.
       expect(versions.map((s) => s.version)).toEqual([1, 2, 3, 4, 5]);
+      // Each version lists exactly the orders whose fills it includes, in the order they were booked.
+      const sellId = `${proposed.proposalId}-1`;
+      const buyId = `${proposed.proposalId}-2`;
+      expect(versions.map((s) => s.appliedOrderIds)).toEqual([
+        [],
+        [],
+        [sellId],
+        [sellId, buyId],
+        [sellId, buyId, `${policyProposal}-2`],
+      ]);
       expect(versions[4]?.accounts[0]?.positions[1]?.quantity).toBe('21');
       const afterFills = versions[3];
       const account = afterFills?.accounts[0];
@@ -628,7 +641,7 @@ describe('api', () => {
     await kafka.send(topic(ORDERS_PROPOSED_TOPIC), [{ key: portfolioId, value: '{"not": "an envelope"' }]);
     const wrongPortfolio = anOrdersProposed(randomUUID(), 1, { required: false, approversRequired: 0 });
     await send(ORDERS_PROPOSED_TOPIC, wrongPortfolio.portfolioId, wrongPortfolio);
-    const next = anOrdersProposed(portfolioId, 6, { required: false, approversRequired: 0 });
+    const next = anOrdersProposed(portfolioId, 5, { required: false, approversRequired: 0 });
     await send(ORDERS_PROPOSED_TOPIC, portfolioId, next);
     await waitFor(
       'the proposal behind the poison to be approved',
@@ -683,6 +696,87 @@ describe('api', () => {
     expect(decisions.body.map((entry) => (entry as { kind: string }).kind)).toEqual(['received', 'expired']);
     expect(
       payloads<OrdersApprovedPayload>(ORDERS_APPROVED_TOPIC, (p) => p.proposalId === expiring.proposalId),
+    ).toEqual([]);
+  });
+
+  it('refuses the approval of a proposal whose ledger changed since its stateVersion: superseded, orders.rejected per leg, nothing approved', async () => {
+    const current = await call('GET', `/portfolios/${portfolioId}`, keys['ann']);
+    const version = Number(current.body['version']);
+    const stale = anOrdersProposed(portfolioId, version, { required: true, approversRequired: 1 });
+    await send(ORDERS_PROPOSED_TOPIC, portfolioId, stale);
+    await waitFor('the proposal to be held', async () =>
+      (await call('GET', `/proposals/${stale.proposalId}`, keys['ann'])).status === 200 ? true : undefined,
+    );
+    // A deposit is booked while the proposal waits: its orders were sized for the cash before it.
+    const deposit = await call('POST', `/portfolios/${portfolioId}/cash-flows`, keys['alice'], {
+      accountId: 'taxable',
+      amount: '250.00',
+    });
+    expect(deposit.status).toBe(201);
+    const refused = await call('POST', `/proposals/${stale.proposalId}/approve`, keys['ann']);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      error: 'LedgerChanged',
+      code: 'ledger-changed',
+      proposalVersion: version,
+      currentVersion: version + 1,
+      changed: ['accounts'],
+    });
+    const view = await call('GET', `/proposals/${stale.proposalId}`, keys['ann']);
+    expect(view.body['status']).toBe('superseded');
+    const legs = (view.body['orders'] as { state: { status: string; rejection: { code: string } } }[]).map(
+      (order) => [order.state.status, order.state.rejection.code],
+    );
+    expect(legs).toEqual([
+      ['rejected', 'ledger-changed'],
+      ['rejected', 'ledger-changed'],
+    ]);
+    const decisions = await call('GET', `/decisions?proposalId=${stale.proposalId}`, keys['ann']);
+    expect(
+      decisions.body.map((entry) => [(entry as { kind: string }).kind, (entry as { actor: string }).actor]),
+    ).toEqual([
+      ['received', 'system'],
+      ['superseded', 'ann'],
+    ]);
+    const rejected = await waitFor('orders.rejected for both legs', () => {
+      const found = payloads<OrdersRejectedPayload>(
+        ORDERS_REJECTED_TOPIC,
+        (p) => p.proposalId === stale.proposalId,
+      );
+      return found.length >= 2 ? found : undefined;
+    });
+    expect(rejected.map((p) => [p.leg, p.stage, p.code])).toEqual([
+      [1, 'approval', 'ledger-changed'],
+      [2, 'approval', 'ledger-changed'],
+    ]);
+    expect(rejected[0]?.reason).toBe(
+      `the proposal was computed from ledger version ${version}; the portfolio is at version ${version + 1} (changed: accounts): superseded, a new proposal is needed`,
+    );
+    // A second attempt finds it decided; nothing was ever approved.
+    expect((await call('POST', `/proposals/${stale.proposalId}/approve`, keys['bob'])).body['code']).toBe(
+      'not-pending',
+    );
+
+    // Below the threshold the policy would approve at once: a proposal already stale when it
+    // arrives is superseded at receipt instead.
+    const staleOnArrival = anOrdersProposed(portfolioId, version, { required: false, approversRequired: 0 });
+    await send(ORDERS_PROPOSED_TOPIC, portfolioId, staleOnArrival);
+    await waitFor('the stale proposal to be superseded at receipt', async () => {
+      const held = await call('GET', `/proposals/${staleOnArrival.proposalId}`, keys['ann']);
+      return held.body['status'] === 'superseded' ? true : undefined;
+    });
+    const fresh = anOrdersProposed(portfolioId, version + 1, { required: false, approversRequired: 0 });
+    await send(ORDERS_PROPOSED_TOPIC, portfolioId, fresh);
+    await waitFor(
+      'the current proposal behind it to be approved by policy',
+      () =>
+        payloads<OrdersApprovedPayload>(ORDERS_APPROVED_TOPIC, (p) => p.proposalId === fresh.proposalId)[0],
+    );
+    expect(
+      payloads<OrdersApprovedPayload>(
+        ORDERS_APPROVED_TOPIC,
+        (p) => p.proposalId === stale.proposalId || p.proposalId === staleOnArrival.proposalId,
+      ),
     ).toEqual([]);
   });
 });
