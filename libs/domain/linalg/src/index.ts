@@ -7,3 +7,4 @@ export {
   type GramKernelName,
   type GramOptions,
 } from './lib/gram';
+export { householderTridiagonal, type Tridiagonal } from './lib/tridiagonal';

@@ -97,6 +97,106 @@ function gramTiles(): string[] {
   ];
 }
 
+/**
+ * `tridiagonalRows(a, n, off, v, q, pv, pq)`: one step of the Householder tridiagonalisation of
+ * src/lib/tridiagonal.ts over rows [off, n) of the row-major `n x n` matrix at byte address `a`
+ * (upper triangle), two rows per pass: applies the pending rank-2 update `A -= pv pqᵀ + pq pvᵀ` to
+ * each row and, in the same pass, accumulates `q += A v` (the symmetric product, from the upper
+ * triangle) for the next reflector `v`. `v`, `q`, `pv`, `pq` are byte addresses of f64 vectors
+ * indexed by global row. The columns right of the 2 x 2 diagonal block are taken two at a time as
+ * f64x2 (even and odd lanes summed separately, then lane 0 + lane 1, then the odd column left over);
+ * the JavaScript mirror in tridiagonal.ts adds in exactly this order.
+ */
+function tridiagonalRows(): string[] {
+  const f = (name: string) => `(local.get $${name})`;
+  const loadAt = (base: string, index: string) =>
+    `(f64.load (i32.add (local.get $${base}) (i32.shl (local.get $${index}) (i32.const 3))))`;
+  return [
+    '(func (export "tridiagonalRows")',
+    '  (param $a i32) (param $n i32) (param $off i32) (param $v i32) (param $q i32) (param $pv i32) (param $pq i32)',
+    '  (local $gi i32) (local $g1 i32) (local $row0 i32) (local $row1 i32) (local $j i32) (local $jb i32)',
+    '  (local $v0 f64) (local $v1 f64) (local $pv0 f64) (local $pq0 f64) (local $pv1 f64) (local $pq1 f64)',
+    '  (local $a00 f64) (local $a01 f64) (local $a11 f64) (local $s0 f64) (local $s1 f64)',
+    '  (local $x0 f64) (local $x1 f64) (local $vj f64) (local $pvj f64) (local $pqj f64)',
+    '  (local $V0 v128) (local $V1 v128) (local $PV0 v128) (local $PQ0 v128) (local $PV1 v128) (local $PQ1 v128)',
+    '  (local $L0 v128) (local $L1 v128) (local $X0 v128) (local $X1 v128) (local $VJ v128) (local $PVJ v128) (local $PQJ v128)',
+    '  (local.set $gi (local.get $off))',
+    '  (block $doneRows',
+    '    (loop $nextRows',
+    '      (br_if $doneRows (i32.ge_u (i32.add (local.get $gi) (i32.const 1)) (local.get $n)))',
+    '      (local.set $g1 (i32.add (local.get $gi) (i32.const 1)))',
+    '      (local.set $row0 (i32.add (local.get $a) (i32.shl (i32.mul (local.get $gi) (local.get $n)) (i32.const 3))))',
+    '      (local.set $row1 (i32.add (local.get $row0) (i32.shl (local.get $n) (i32.const 3))))',
+    `      (local.set $v0 ${loadAt('v', 'gi')})`,
+    `      (local.set $v1 ${loadAt('v', 'g1')})`,
+    `      (local.set $pv0 ${loadAt('pv', 'gi')})`,
+    `      (local.set $pq0 ${loadAt('pq', 'gi')})`,
+    `      (local.set $pv1 ${loadAt('pv', 'g1')})`,
+    `      (local.set $pq1 ${loadAt('pq', 'g1')})`,
+    `      (local.set $a00 (f64.sub ${loadAt('row0', 'gi')} (f64.mul (f64.mul (f64.const 2) ${f('pv0')}) ${f('pq0')})))`,
+    `      (local.set $a01 (f64.sub (f64.sub ${loadAt('row0', 'g1')} (f64.mul ${f('pv0')} ${f('pq1')})) (f64.mul ${f('pq0')} ${f('pv1')})))`,
+    `      (local.set $a11 (f64.sub ${loadAt('row1', 'g1')} (f64.mul (f64.mul (f64.const 2) ${f('pv1')}) ${f('pq1')})))`,
+    `      (f64.store (i32.add ${f('row0')} (i32.shl ${f('gi')} (i32.const 3))) ${f('a00')})`,
+    `      (f64.store (i32.add ${f('row0')} (i32.shl ${f('g1')} (i32.const 3))) ${f('a01')})`,
+    `      (f64.store (i32.add ${f('row1')} (i32.shl ${f('g1')} (i32.const 3))) ${f('a11')})`,
+    `      (local.set $s0 (f64.add (f64.mul ${f('a00')} ${f('v0')}) (f64.mul ${f('a01')} ${f('v1')})))`,
+    `      (local.set $s1 (f64.add (f64.mul ${f('a01')} ${f('v0')}) (f64.mul ${f('a11')} ${f('v1')})))`,
+    ...['v0', 'v1', 'pv0', 'pq0', 'pv1', 'pq1'].map(
+      (name) => `      (local.set $${name.toUpperCase()} (f64x2.splat ${f(name)}))`,
+    ),
+    '      (local.set $L0 (v128.const f64x2 0 0))',
+    '      (local.set $L1 (v128.const f64x2 0 0))',
+    '      (local.set $j (i32.add (local.get $gi) (i32.const 2)))',
+    '      (block $donePairs',
+    '        (loop $nextPair',
+    '          (br_if $donePairs (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $n)))',
+    '          (local.set $jb (i32.shl (local.get $j) (i32.const 3)))',
+    '          (local.set $PVJ (v128.load (i32.add (local.get $pv) (local.get $jb))))',
+    '          (local.set $PQJ (v128.load (i32.add (local.get $pq) (local.get $jb))))',
+    '          (local.set $VJ (v128.load (i32.add (local.get $v) (local.get $jb))))',
+    '          (local.set $X0 (f64x2.sub (f64x2.sub (v128.load (i32.add (local.get $row0) (local.get $jb)))',
+    '            (f64x2.mul (local.get $PV0) (local.get $PQJ))) (f64x2.mul (local.get $PQ0) (local.get $PVJ))))',
+    '          (local.set $X1 (f64x2.sub (f64x2.sub (v128.load (i32.add (local.get $row1) (local.get $jb)))',
+    '            (f64x2.mul (local.get $PV1) (local.get $PQJ))) (f64x2.mul (local.get $PQ1) (local.get $PVJ))))',
+    '          (v128.store (i32.add (local.get $row0) (local.get $jb)) (local.get $X0))',
+    '          (v128.store (i32.add (local.get $row1) (local.get $jb)) (local.get $X1))',
+    '          (local.set $L0 (f64x2.add (local.get $L0) (f64x2.mul (local.get $X0) (local.get $VJ))))',
+    '          (local.set $L1 (f64x2.add (local.get $L1) (f64x2.mul (local.get $X1) (local.get $VJ))))',
+    '          (v128.store (i32.add (local.get $q) (local.get $jb)) (f64x2.add (f64x2.add',
+    '            (v128.load (i32.add (local.get $q) (local.get $jb))) (f64x2.mul (local.get $X0) (local.get $V0)))',
+    '            (f64x2.mul (local.get $X1) (local.get $V1))))',
+    '          (local.set $j (i32.add (local.get $j) (i32.const 2)))',
+    '          (br $nextPair)))',
+    '      (local.set $s0 (f64.add (local.get $s0) (f64.add (f64x2.extract_lane 0 (local.get $L0)) (f64x2.extract_lane 1 (local.get $L0)))))',
+    '      (local.set $s1 (f64.add (local.get $s1) (f64.add (f64x2.extract_lane 0 (local.get $L1)) (f64x2.extract_lane 1 (local.get $L1)))))',
+    '      (if (i32.lt_u (local.get $j) (local.get $n))',
+    '        (then',
+    `          (local.set $pvj ${loadAt('pv', 'j')})`,
+    `          (local.set $pqj ${loadAt('pq', 'j')})`,
+    `          (local.set $vj ${loadAt('v', 'j')})`,
+    `          (local.set $x0 (f64.sub (f64.sub ${loadAt('row0', 'j')} (f64.mul ${f('pv0')} ${f('pqj')})) (f64.mul ${f('pq0')} ${f('pvj')})))`,
+    `          (local.set $x1 (f64.sub (f64.sub ${loadAt('row1', 'j')} (f64.mul ${f('pv1')} ${f('pqj')})) (f64.mul ${f('pq1')} ${f('pvj')})))`,
+    `          (f64.store (i32.add ${f('row0')} (i32.shl ${f('j')} (i32.const 3))) ${f('x0')})`,
+    `          (f64.store (i32.add ${f('row1')} (i32.shl ${f('j')} (i32.const 3))) ${f('x1')})`,
+    `          (local.set $s0 (f64.add ${f('s0')} (f64.mul ${f('x0')} ${f('vj')})))`,
+    `          (local.set $s1 (f64.add ${f('s1')} (f64.mul ${f('x1')} ${f('vj')})))`,
+    `          (f64.store (i32.add ${f('q')} (i32.shl ${f('j')} (i32.const 3)))`,
+    `            (f64.add (f64.add ${loadAt('q', 'j')} (f64.mul ${f('x0')} ${f('v0')})) (f64.mul ${f('x1')} ${f('v1')})))))`,
+    `      (f64.store (i32.add ${f('q')} (i32.shl ${f('gi')} (i32.const 3))) (f64.add ${loadAt('q', 'gi')} ${f('s0')}))`,
+    `      (f64.store (i32.add ${f('q')} (i32.shl ${f('g1')} (i32.const 3))) (f64.add ${loadAt('q', 'g1')} ${f('s1')}))`,
+    '      (local.set $gi (i32.add (local.get $gi) (i32.const 2)))',
+    '      (br $nextRows)))',
+    '  ;; The last row on its own: only its diagonal entry is in the upper triangle.',
+    '  (if (i32.lt_u (local.get $gi) (local.get $n))',
+    '    (then',
+    '      (local.set $row0 (i32.add (local.get $a) (i32.shl (i32.mul (local.get $gi) (local.get $n)) (i32.const 3))))',
+    `      (local.set $a00 (f64.sub ${loadAt('row0', 'gi')} (f64.mul (f64.mul (f64.const 2) ${loadAt('pv', 'gi')}) ${loadAt('pq', 'gi')})))`,
+    `      (f64.store (i32.add ${f('row0')} (i32.shl ${f('gi')} (i32.const 3))) ${f('a00')})`,
+    `      (f64.store (i32.add ${f('q')} (i32.shl ${f('gi')} (i32.const 3))) (f64.add ${loadAt('q', 'gi')} (f64.mul ${f('a00')} ${loadAt('v', 'gi')})))))`,
+    ')',
+  ];
+}
+
 /** The whole module: one exported, growable memory and the kernels. */
 export function linalgWat(): string {
   return [
@@ -104,6 +204,7 @@ export function linalgWat(): string {
     '(module',
     '  (memory (export "memory") 1)',
     ...indent(gramTiles(), 1),
+    ...indent(tridiagonalRows(), 1),
     ')',
     '',
   ].join('\n');

@@ -123,16 +123,27 @@ export function symmetricGram(
   if (acc === null) return null;
   const np = roundUp4(n);
   const out = new Float64Array(n * n);
+  // The accumulator's lower triangle, column-major, is the upper triangle row-major: a contiguous
+  // copy, then the mirror image in 32 x 32 blocks so that the strided half stays within a few pages.
   for (let j = 0; j < n; j += 1) {
     const col = j * np;
-    for (let i = j; i < n; i += 1) {
-      const v = acc[col + i] as number;
-      out[i * n + j] = v;
-      out[j * n + i] = v;
+    const row = j * n;
+    for (let i = j; i < n; i += 1) out[row + i] = acc[col + i] as number;
+  }
+  for (let i0 = 0; i0 < n; i0 += MIRROR_BLOCK) {
+    const i1 = Math.min(n, i0 + MIRROR_BLOCK);
+    for (let j0 = 0; j0 <= i0; j0 += MIRROR_BLOCK) {
+      const j1 = Math.min(n, j0 + MIRROR_BLOCK);
+      for (let i = i0; i < i1; i += 1) {
+        const row = i * n;
+        for (let j = j0; j < j1 && j < i; j += 1) out[row + j] = out[j * n + i] as number;
+      }
     }
   }
   return out;
 }
+
+const MIRROR_BLOCK = 32;
 
 /** `PᵀQ`, `n x n` row-major. */
 export function productGram(

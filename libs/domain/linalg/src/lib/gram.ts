@@ -21,13 +21,21 @@ function wasmBackend(wasm: LinalgExports): TileBackend {
   };
 }
 
-/** Throws {@link WasmSimdUnavailableError} when 'wasm-simd' is asked for where it cannot run. */
-function backendFor(kernel: GramKernelName | undefined): TileBackend {
-  if (kernel === 'js') return jsTileBackend;
+/**
+ * The WebAssembly instance for `kernel` (default: whichever the runtime supports), or null for the
+ * JavaScript path. Throws {@link WasmSimdUnavailableError} when 'wasm-simd' is asked for where it
+ * cannot run.
+ */
+export function wasmOrNull(kernel: GramKernelName | undefined): LinalgExports | null {
+  if (kernel === 'js') return null;
   const wasm = linalgWasm();
-  if (wasm !== null) return wasmBackend(wasm);
-  if (kernel === 'wasm-simd') throw new WasmSimdUnavailableError();
-  return jsTileBackend;
+  if (wasm === null && kernel === 'wasm-simd') throw new WasmSimdUnavailableError();
+  return wasm;
+}
+
+function backendFor(kernel: GramKernelName | undefined): TileBackend {
+  const wasm = wasmOrNull(kernel);
+  return wasm === null ? jsTileBackend : wasmBackend(wasm);
 }
 
 /** The kernel used when none is asked for: WebAssembly SIMD where the runtime validates it, else JS. */

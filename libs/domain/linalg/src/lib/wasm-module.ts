@@ -31,6 +31,7 @@ export interface LinalgExports {
     gj1: number,
     lower: number,
   ): void;
+  tridiagonalRows(a: number, n: number, off: number, v: number, q: number, pv: number, pq: number): void;
 }
 
 function decodeBase64(text: string): Uint8Array {
