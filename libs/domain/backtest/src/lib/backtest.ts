@@ -179,12 +179,14 @@ export type BacktestProgress = (done: number, total: number) => void;
  * One symbol in one account: its lots, their total quantity (exact) and the same as a float, kept
  * for the daily valuation, which would otherwise convert every lot's Decimal quantity every day.
  * `shares` is the float sum of the lots' quantities in lot order; both totals are recounted
- * (`refreshShares`) whenever the lots change.
+ * (`refreshShares`) whenever the lots change, which also drops the lots as the planner reads them
+ * (`asPortfolioLots`, decimal strings made again only after a change).
  */
 interface Holding {
   lots: SimulatedLot[];
   quantity: Decimal;
   shares: number;
+  asPortfolioLots?: TaxLot[] | undefined;
 }
 
 function newHolding(): Holding {
@@ -200,6 +202,7 @@ function refreshShares(holding: Holding): void {
   }
   holding.quantity = quantity;
   holding.shares = shares;
+  holding.asPortfolioLots = undefined;
 }
 
 /** An account's cash (exact) and holdings; the cash's float is kept beside it for the daily valuation. */
@@ -1036,14 +1039,15 @@ function accountOf(book: AccountBook): PortfolioAccount {
     id: book.id,
     type: book.type,
     cash: toDecimalString(book.cash),
-    lots: [...book.holdings].flatMap(([symbol, holding]) =>
-      holding.lots.map((lot) => ({
+    lots: [...book.holdings].flatMap(([symbol, holding]) => {
+      holding.asPortfolioLots ??= holding.lots.map((lot) => ({
         symbol,
         quantity: toDecimalString(lot.quantity),
         costBasis: toDecimalString(lot.costBasis),
         acquired: lot.acquired,
-      })),
-    ),
+      }));
+      return holding.asPortfolioLots;
+    }),
   };
 }
 
