@@ -15,7 +15,14 @@ export {
   type VariableKind,
   toCplexLp,
 } from './lib/linear-program';
-export { type HighsLike, type HighsSolverOptions, createHighsSolver } from './lib/highs-solver';
+export {
+  type HighsLike,
+  type HighsModelData,
+  type HighsModelLike,
+  type HighsSolverOptions,
+  createHighsSolver,
+  toHighsModelData,
+} from './lib/highs-solver';
 export {
   type AbsoluteBandTrigger,
   type CashBufferTrigger,
@@ -34,8 +41,16 @@ export {
   FRACTIONAL_DIGITS,
   type PlanDriftRow,
   type PlanHold,
+  type PlanOptions,
   type PlanOrder,
   type PlanRequest,
   type RebalancePlan,
   planRebalance,
 } from './lib/plan';
+export {
+  type LegColumn,
+  type RelaxAndFixOptions,
+  type RoundingGuide,
+  roundRelaxation,
+  solveRelaxAndFix,
+} from './lib/relax-and-fix';

@@ -1,10 +1,45 @@
 import { type LinearProgram, type LinearSolution, type LinearSolver, toCplexLp } from './linear-program';
 
+/** The column arrays of HiGHS's `passModel` (npm `highs` ≥ 1.14, `ModelData`), as this library fills them. */
+export interface HighsModelData {
+  readonly numCols: number;
+  readonly numRows: number;
+  readonly colCost: Float64Array;
+  readonly colLower: Float64Array;
+  readonly colUpper: Float64Array;
+  readonly rowLower: Float64Array;
+  readonly rowUpper: Float64Array;
+  /** Compressed sparse rows: row r's entries are `indices/values[starts[r] .. starts[r + 1])`. */
+  readonly matrix: {
+    readonly format: 'csr';
+    readonly numRows: number;
+    readonly numCols: number;
+    readonly starts: Int32Array;
+    readonly indices: Int32Array;
+    readonly values: Float64Array;
+  };
+  /** 0 continuous, 1 integer (binaries are integers within [0, 1]). */
+  readonly integrality?: Int32Array;
+}
+
+/** What the planner uses of one persistent HiGHS instance (npm `highs`' `Model`). */
+export interface HighsModelLike {
+  readonly options: { set(values: Readonly<Record<string, boolean | number | string>>): unknown };
+  readonly info: { get(name: string): number | bigint };
+  run(): unknown;
+  /** HiGHS's `HighsModelStatus` code (stable C API: 7 optimal, 8 infeasible, 13 time limit...). */
+  getModelStatus(): number;
+  getObjectiveValue(): number;
+  getSolution(): { readonly colValue: Float64Array };
+  dispose(): void;
+}
+
 /**
  * What the planner needs of a loaded HiGHS instance (npm `highs`, HiGHS compiled to WebAssembly):
- * its one-shot `solve(lpText, options)`. Declared structurally so that this pure library never
- * imports the package; the caller loads it (`await require('highs')()`, which reads the `.wasm` file)
- * and passes the instance in.
+ * its persistent-model API (`createModel`, from highs 1.14 on) when present, which takes the model
+ * as arrays, else the one-shot `solve(lpText, options)`. Declared structurally so that this pure
+ * library never imports the package; the caller loads it (`await require('highs')()`, which reads
+ * the `.wasm` file) and passes the instance in.
  */
 export interface HighsLike {
   solve(
@@ -15,6 +50,7 @@ export interface HighsLike {
     ObjectiveValue: number;
     Columns: Record<string, { readonly Index: number; readonly Primal?: number }>;
   };
+  createModel?(data: HighsModelData): HighsModelLike;
 }
 
 export interface HighsSolverOptions {
@@ -22,31 +58,54 @@ export interface HighsSolverOptions {
   readonly timeLimitSeconds?: number;
   /** Relative MIP gap at which branch-and-bound stops; HiGHS's default, 1e-4, unless given. */
   readonly mipRelativeGap?: number;
+  /**
+   * How the model reaches HiGHS: `arrays` (the default when the instance has `createModel`) passes
+   * the sparse matrix, bounds and costs and reads the solution back as a vector; `lp-text` writes
+   * CPLEX LP text for `solve()`, the path of highs before 1.14, kept for them and for comparisons.
+   */
+  readonly input?: 'arrays' | 'lp-text';
 }
+
+/** HiGHS's `HighsModelStatus` codes (HiGHS `lp_data/HConst.h`; `highs.constants.modelStatus`). */
+const MODEL_STATUS = {
+  optimal: 7,
+  infeasible: 8,
+  unboundedOrInfeasible: 9,
+  unbounded: 10,
+  timeLimit: 13,
+} as const;
+/** `primal_solution_status` of a feasible point (HiGHS `kSolutionStatusFeasible`). */
+const SOLUTION_FEASIBLE = 2;
 
 /**
  * {@link LinearSolver} over HiGHS. The solver's log is switched off (`output_flag: false`) because
  * the CLI's `--json` mode owns stdout.
  */
 export function createHighsSolver(highs: HighsLike, options: HighsSolverOptions = {}): LinearSolver {
+  const timeLimit = options.timeLimitSeconds ?? 10;
+  const settings = (program: LinearProgram): Record<string, boolean | number> => ({
+    output_flag: false,
+    time_limit: timeLimit,
+    mip_rel_gap: options.mipRelativeGap ?? 1e-4,
+    // HiGHS accepts a binary within 1e-6 of an integer by default; with an order's on/off switch
+    // multiplied by its share count (hundreds), a switch of 1e-7 lets an order trade without paying
+    // its commission in the model, and the plan then misses the cash by that commission.
+    mip_feasibility_tolerance: 1e-9,
+    // The feasibility-jump heuristic costs 60-100 ms per solve in WebAssembly and finds nothing
+    // the planner's models need (planner benchmark, issue 3).
+    mip_heuristic_run_feasibility_jump: false,
+    ...(program.absoluteGap === undefined ? {} : { mip_abs_gap: program.absoluteGap }),
+  });
+  const createModel = options.input === 'lp-text' ? undefined : highs.createModel?.bind(highs);
+  const timeLimitDetail = `HiGHS stopped at its time limit of ${timeLimit} s with a feasible plan not proven optimal`;
+  const noPlanDetail = `HiGHS found no feasible plan within its time limit of ${timeLimit} s`;
   return {
     solve(program: LinearProgram): LinearSolution {
       if (program.variables.length === 0) {
         return { status: 'optimal', objective: 0, values: new Map() };
       }
-      const result = highs.solve(toCplexLp(program), {
-        output_flag: false,
-        time_limit: options.timeLimitSeconds ?? 10,
-        mip_rel_gap: options.mipRelativeGap ?? 1e-4,
-        // HiGHS accepts a binary within 1e-6 of an integer by default; with an order's on/off switch
-        // multiplied by its share count (hundreds), a switch of 1e-7 lets an order trade without paying
-        // its commission in the model, and the plan then misses the cash by that commission.
-        mip_feasibility_tolerance: 1e-9,
-        // The feasibility-jump heuristic costs 60-100 ms per solve in WebAssembly and finds nothing
-        // the planner's models need (planner benchmark, issue 3).
-        mip_heuristic_run_feasibility_jump: false,
-        ...(program.absoluteGap === undefined ? {} : { mip_abs_gap: program.absoluteGap }),
-      });
+      if (createModel !== undefined) return solveAsArrays(program, createModel, settings(program));
+      const result = highs.solve(toCplexLp(program), settings(program));
       switch (result.Status) {
         case 'Optimal': {
           const values = new Map<string, number>();
@@ -66,16 +125,8 @@ export function createHighsSolver(highs: HighsLike, options: HighsSolverOptions 
             Number.isFinite(result.ObjectiveValue) &&
             [...values.values()].every((value) => Number.isFinite(value));
           return usable
-            ? {
-                status: 'feasible',
-                objective: result.ObjectiveValue,
-                values,
-                detail: `HiGHS stopped at its time limit of ${options.timeLimitSeconds ?? 10} s with a feasible plan not proven optimal`,
-              }
-            : {
-                status: 'failed',
-                detail: `HiGHS found no feasible plan within its time limit of ${options.timeLimitSeconds ?? 10} s`,
-              };
+            ? { status: 'feasible', objective: result.ObjectiveValue, values, detail: timeLimitDetail }
+            : { status: 'failed', detail: noPlanDetail };
         }
         case 'Infeasible':
           return { status: 'infeasible', detail: 'HiGHS proved the model infeasible' };
@@ -87,4 +138,113 @@ export function createHighsSolver(highs: HighsLike, options: HighsSolverOptions 
       }
     },
   };
+
+  function solveAsArrays(
+    program: LinearProgram,
+    create: (data: HighsModelData) => HighsModelLike,
+    solverOptions: Readonly<Record<string, boolean | number>>,
+  ): LinearSolution {
+    let model: HighsModelLike | undefined;
+    try {
+      model = create(toHighsModelData(program));
+      model.options.set(solverOptions);
+      model.run();
+      const status = model.getModelStatus();
+      const feasible = Number(model.info.get('primal_solution_status')) === SOLUTION_FEASIBLE;
+      if (status === MODEL_STATUS.optimal || (status === MODEL_STATUS.timeLimit && feasible)) {
+        const objective = model.getObjectiveValue();
+        const column = model.getSolution().colValue;
+        const values = new Map<string, number>();
+        program.variables.forEach((variable, index) =>
+          values.set(variable.name, column[index] ?? Number.NaN),
+        );
+        return status === MODEL_STATUS.optimal
+          ? { status: 'optimal', objective, values }
+          : { status: 'feasible', objective, values, detail: timeLimitDetail };
+      }
+      if (status === MODEL_STATUS.timeLimit) return { status: 'failed', detail: noPlanDetail };
+      if (status === MODEL_STATUS.infeasible) {
+        return { status: 'infeasible', detail: 'HiGHS proved the model infeasible' };
+      }
+      if (status === MODEL_STATUS.unbounded || status === MODEL_STATUS.unboundedOrInfeasible) {
+        return { status: 'unbounded', detail: `HiGHS: model status ${status} (unbounded or infeasible)` };
+      }
+      return { status: 'failed', detail: `HiGHS stopped with model status ${status}` };
+    } catch (error) {
+      // The wrapper throws on HiGHS's error return (-1, e.g. a model it cannot scale) and on input
+      // it rejects; the planner turns a failed solve into its named InfeasiblePlanError.
+      return {
+        status: 'failed',
+        detail: `HiGHS failed: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    } finally {
+      model?.dispose();
+    }
+  }
+}
+
+/**
+ * The program as HiGHS's column arrays: columns in the order of `program.variables`, rows in the
+ * order of `program.constraints` (empty ones kept, so that row indices match), a `<=` row as
+ * `[-inf, rhs]`, `>=` as `[rhs, inf]`, `=` as `[rhs, rhs]`; binaries are integers within [0, 1].
+ *
+ * @throws RangeError for a term naming a variable the program does not declare, or a non-finite
+ * coefficient, cost or right-hand side.
+ */
+export function toHighsModelData(program: LinearProgram): HighsModelData {
+  const numCols = program.variables.length;
+  const numRows = program.constraints.length;
+  const index = new Map<string, number>();
+  const colCost = new Float64Array(numCols);
+  const colLower = new Float64Array(numCols);
+  const colUpper = new Float64Array(numCols);
+  const integrality = new Int32Array(numCols);
+  program.variables.forEach((variable, j) => {
+    index.set(variable.name, j);
+    colCost[j] = finite(variable.cost, `cost of ${variable.name}`);
+    colLower[j] = variable.kind === 'binary' ? Math.max(0, variable.lower) : variable.lower;
+    colUpper[j] = variable.kind === 'binary' ? Math.min(1, variable.upper) : variable.upper;
+    integrality[j] = variable.kind === 'continuous' ? 0 : 1;
+  });
+  const nonzeros = program.constraints.reduce((sum, constraint) => sum + constraint.terms.length, 0);
+  const starts = new Int32Array(numRows + 1);
+  const indices = new Int32Array(nonzeros);
+  const values = new Float64Array(nonzeros);
+  const rowLower = new Float64Array(numRows);
+  const rowUpper = new Float64Array(numRows);
+  let k = 0;
+  program.constraints.forEach((constraint, r) => {
+    for (const term of constraint.terms) {
+      const column = index.get(term.variable);
+      if (column === undefined) {
+        throw new RangeError(
+          `LP constraint "${constraint.name}" names an undeclared variable "${term.variable}"`,
+        );
+      }
+      indices[k] = column;
+      values[k] = finite(term.coefficient, `coefficient of ${term.variable} in ${constraint.name}`);
+      k += 1;
+    }
+    starts[r + 1] = k;
+    const rhs = finite(constraint.rhs, `right-hand side of ${constraint.name}`);
+    rowLower[r] = constraint.sense === '<=' ? -Infinity : rhs;
+    rowUpper[r] = constraint.sense === '>=' ? Infinity : rhs;
+  });
+  const integer = integrality.some((kind) => kind !== 0);
+  return {
+    numCols,
+    numRows,
+    colCost,
+    colLower,
+    colUpper,
+    rowLower,
+    rowUpper,
+    matrix: { format: 'csr', numRows, numCols, starts, indices, values },
+    ...(integer ? { integrality } : {}),
+  };
+}
+
+function finite(value: number, what: string): number {
+  if (!Number.isFinite(value)) throw new RangeError(`LP ${what} is ${String(value)}, not finite`);
+  return value;
 }

@@ -89,18 +89,24 @@ export function toCplexLp(program: LinearProgram): string {
       ` ${constraint.name}: ${expression(constraint.terms)} ${constraint.sense} ${number(constraint.rhs)}`,
     );
   }
+  // A binary restricted within [0, 1] (fixed at 0 or 1) goes out as a bounded general integer: the
+  // Binary section would reset its bounds to [0, 1].
+  const isBinary = (variable: LpVariable) =>
+    variable.kind === 'binary' && variable.lower <= 0 && variable.upper >= 1;
   lines.push('Bounds');
   for (const variable of program.variables) {
-    if (variable.kind === 'binary') continue;
+    if (isBinary(variable)) continue;
     lines.push(
       variable.upper === Infinity
         ? ` ${variable.name} >= ${number(variable.lower)}`
         : ` ${number(variable.lower)} <= ${variable.name} <= ${number(variable.upper)}`,
     );
   }
-  const integers = program.variables.filter((variable) => variable.kind === 'integer');
+  const integers = program.variables.filter(
+    (variable) => variable.kind !== 'continuous' && !isBinary(variable),
+  );
   if (integers.length > 0) lines.push('General', ...chunks(integers.map((variable) => variable.name)));
-  const binaries = program.variables.filter((variable) => variable.kind === 'binary');
+  const binaries = program.variables.filter(isBinary);
   if (binaries.length > 0) lines.push('Binary', ...chunks(binaries.map((variable) => variable.name)));
   lines.push('End', '');
   return lines.join('\n');

@@ -24,12 +24,12 @@ import {
 import { CashBufferInfeasibleError, InfeasiblePlanError, UnreachableTargetError } from './errors';
 import {
   type LinearProgram,
-  type LinearSolution,
   type LinearSolver,
   type LpConstraint,
   type LpTerm,
   type LpVariable,
 } from './linear-program';
+import { type LegColumn, type RelaxAndFixOptions, solveRelaxAndFix } from './relax-and-fix';
 import { type Trigger, evaluateTriggers, isDiscretionary, outOfBandSymbols, sleeveWeights } from './triggers';
 
 /** One order of a plan. Quantities and money are canonical decimal strings. */
@@ -123,6 +123,11 @@ export interface PlanRequest {
   readonly realizedThisYear?: { readonly realizedNetGains: string; readonly estimatedTax: string };
 }
 
+/** How the planner solves, for comparisons and benchmarks; the defaults are what the product uses. */
+export interface PlanOptions {
+  readonly solve?: RelaxAndFixOptions;
+}
+
 /** Quantity grid of fractional-share orders: brokers that sell fractions quote them to 6 places or fewer. */
 export const FRACTIONAL_DIGITS = 6;
 /**
@@ -179,7 +184,11 @@ interface Leg {
  * @throws CashBufferInfeasibleError when an account cannot reach its buffer even selling all it may.
  * @throws InfeasiblePlanError when the solver finds no plan (or fails).
  */
-export function planRebalance(request: PlanRequest, solver: LinearSolver): RebalancePlan {
+export function planRebalance(
+  request: PlanRequest,
+  solver: LinearSolver,
+  options: PlanOptions = {},
+): RebalancePlan {
   const { portfolio, prices } = request;
   const policy = portfolio.policy;
   const halted = new Set(policy.restrictions.halted);
@@ -336,6 +345,7 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
         curves.curves,
         budget,
         locationCost(request.taxPolicy, accounts),
+        options.solve,
       );
       legs = repairCash(legs, accounts, price, policy);
       if (budget === undefined || budgetLeft === null) break;
@@ -394,53 +404,6 @@ export function planRebalance(request: PlanRequest, solver: LinearSolver): Rebal
     minRatio: benefitCost.minRatio,
   });
   return reportOf([]);
-}
-
-/**
- * Solves the planning MIP by relax-and-fix, a standard MIP heuristic (e.g. Pochet and Wolsey,
- * "Production Planning by Mixed Integer Programming", 2006, section 3.6): first the LP relaxation
- * (shares continuous, on/off switches in [0, 1]); then the MIP with the LP's trade pattern fixed
- * (a leg the LP leaves at zero stays at zero; a leg the LP trades above its minimum keeps its switch
- * on), which leaves integer share counts on the traded legs and a handful of binaries. Branch and
- * bound over every switch of a household of hundreds of legs does not finish in seconds (the
- * planner benchmark); the restricted MIP does, and whole shares stay exact. Should the restriction
- * be infeasible (rounding needs a leg the LP did not use), the full MIP decides.
- */
-function solveRelaxAndFix(
-  program: LinearProgram,
-  legFloor: ReadonlyMap<string, { price: number; minimum: number }>,
-  solver: LinearSolver,
-): LinearSolution {
-  if (program.variables.every((variable) => variable.kind === 'continuous')) return solver.solve(program);
-  const relaxed = solver.solve({
-    variables: program.variables.map((variable) => ({ ...variable, kind: 'continuous' })),
-    constraints: program.constraints,
-  });
-  if (relaxed.status !== 'optimal') return relaxed;
-  const unused = new Set<string>();
-  const on = new Set<string>();
-  for (const [name, floor] of legFloor) {
-    const value = relaxed.values.get(name) ?? 0;
-    if (value <= 1e-9) {
-      unused.add(name);
-      unused.add(`y${name}`);
-    } else if (value * floor.price >= floor.minimum + 1e-9) {
-      on.add(`y${name}`);
-    }
-  }
-  const restricted = solver.solve({
-    ...program,
-    variables: program.variables.map((variable) =>
-      unused.has(variable.name)
-        ? { ...variable, upper: 0 }
-        : on.has(variable.name)
-          ? { ...variable, lower: 1 }
-          : variable,
-    ),
-  });
-  return restricted.status === 'optimal' || restricted.status === 'feasible'
-    ? restricted
-    : solver.solve(program);
 }
 
 /** A piece of a sale's tax curve: up to `shares` more shares at `taxPerShare` each. */
@@ -793,6 +756,7 @@ function solve(
   budget?: { readonly kind: 'realized-gains' | 'tax'; readonly limit: number },
   /** Asset location: a small cost per dollar bought of a symbol in an account type it does not suit. */
   location?: (accountIndex: number, symbol: string) => number,
+  relaxAndFix: RelaxAndFixOptions = {},
 ): Leg[] {
   const budgetTerms: LpTerm[] = [];
   const V = totalValue.toNumber();
@@ -806,8 +770,10 @@ function solve(
   const variables: LpVariable[] = [];
   const constraints: LpConstraint[] = [];
   const legVariables: { name: string; accountIndex: number; symbol: string; side: 'buy' | 'sell' }[] = [];
-  /** Per leg variable: its price and the smallest value it may trade (for relax-and-fix below). */
+  /** Per leg variable: its price and the smallest value it may trade. */
   const legFloor = new Map<string, { price: number; minimum: number }>();
+  /** What relax-and-fix rounds (see {@link solveRelaxAndFix}). */
+  const legColumns: LegColumn[] = [];
   const perSymbol = new Map<string, LpTerm[]>();
   const perAccount = new Map<number, LpTerm[]>();
   /** Household cash movement of every leg: sales in, buys, spread and commissions out. */
@@ -836,13 +802,9 @@ function solve(
       for (const { side, upper } of legs) {
         if (upper <= 0 || upper * p < effectiveMin) continue;
         const name = `${side === 'buy' ? 'b' : 's'}_${a}_${si}`;
-        variables.push({
-          name,
-          kind: whole ? 'integer' : 'continuous',
-          lower: 0,
-          upper,
-          cost: (sigma + TIE_BREAK_COST + (side === 'buy' ? (location?.(a, symbol) ?? 0) : 0)) * p,
-        });
+        const costPerShare =
+          (sigma + TIE_BREAK_COST + (side === 'buy' ? (location?.(a, symbol) ?? 0) : 0)) * p;
+        variables.push({ name, kind: whole ? 'integer' : 'continuous', lower: 0, upper, cost: costPerShare });
         legVariables.push({ name, accountIndex: a, symbol, side });
         legFloor.set(name, { price: p, minimum: effectiveMin });
         // The tax of a sale, lot by lot: s = Σ t_k with t_k ≤ the k-th piece's shares at its cost.
@@ -880,6 +842,19 @@ function solve(
         const cashPerShare =
           side === 'buy' ? -p * (1 + sigma - beta * sigma) : p * (1 - sigma + beta * sigma);
         push(perAccount, a, { variable: name, coefficient: cashPerShare });
+        legColumns.push({
+          name,
+          switchName: needsSwitch ? `y${name}` : undefined,
+          accountIndex: a,
+          symbol,
+          side,
+          price: p,
+          minimum: effectiveMin,
+          upper,
+          cashPerShare,
+          costPerShare,
+          cashMovementPerShare: side === 'buy' ? -p * (1 + sigma) : p * (1 - sigma),
+        });
         cashMovement.push({
           variable: name,
           coefficient: side === 'buy' ? -p * (1 + sigma) : p * (1 - sigma),
@@ -965,9 +940,11 @@ function solve(
   // overweight holding in cash. Two-way plans leave it out: band and partial modes trade only some
   // symbols, whose sales must be free to land in cash; in full mode every dollar not in a symbol is
   // cash anyway.
+  let cashGap: number | undefined;
   if (sidesByAccount.some((sides) => sides !== 'both') && cashMovement.length > 0) {
     const cashTarget = Math.max(0, 1 - sumOf([...targetBySymbol.values()])) * V;
     const cashNow = accounts.reduce((sum, account) => sum + account.cash.toNumber(), 0);
+    cashGap = cashTarget - cashNow;
     variables.push({ name: 'cp', kind: 'continuous', lower: 0, upper: Infinity, cost: 1 });
     variables.push({ name: 'cm', kind: 'continuous', lower: 0, upper: Infinity, cost: 1 });
     constraints.push({
@@ -1021,7 +998,32 @@ function solve(
   // A plan within half a basis point of the household's value of the best possible distance is as
   // good as the best: bands are hundreds of basis points wide and one share is often worth more.
   const program: LinearProgram = { variables, constraints, absoluteGap: MIP_ABSOLUTE_GAP_OF_VALUE * V };
-  const solution = solveRelaxAndFix(program, legFloor, solver);
+  const gap = new Map(
+    [...perSymbol.keys()].map((symbol) => [
+      symbol,
+      (targetBySymbol.get(symbol) ?? 0) * V - (currentValue.get(symbol) ?? 0),
+    ]),
+  );
+  const cashFloor = new Map(
+    [...perAccount.keys()].map((a) => {
+      const account = accounts[a] as AccountState;
+      return [a, beta * account.value.toNumber() - account.cash.toNumber()];
+    }),
+  );
+  const solution = solveRelaxAndFix(
+    program,
+    {
+      legs: legColumns,
+      wholeShares: whole,
+      cashFloor,
+      commissionInCash: kappa * (1 - beta),
+      commission: kappa,
+      gap,
+      cashGap,
+    },
+    solver,
+    relaxAndFix,
+  );
   if (solution.status !== 'optimal' && solution.status !== 'feasible') {
     const short = accounts
       .filter((account) => account.cash.lt(account.value.times(String(beta))))
