@@ -598,17 +598,68 @@ describe('ballast optimize on bad input', () => {
     expect(r.stderr).toContain('prices CSV line 3: price of A "NaN" is not a positive decimal number');
   });
 
-  it('NaN in a returns file is InvalidInputError naming the line (exit 1)', async () => {
-    const r = await run(
-      '--returns',
-      file('nan-returns.csv', 'date,A,B\n2020-01-02,0.01,-0.02\n2020-01-03,NaN,0.01\n2020-01-06,0.02,0.03\n'),
+  it('NaN or Infinity in a returns file is a usage error naming the file, line and column (exit 2)', async () => {
+    const nan = file(
+      'nan-returns.csv',
+      'date,A,B\n2020-01-02,0.01,-0.02\n2020-01-03,NaN,0.01\n2020-01-06,0.02,0.03\n',
+    );
+    const r = await run('--returns', nan, '--objective', 'min-volatility', '--json');
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(
+      `ballast optimize: --returns ${nan}: returns CSV line 3: return of A "NaN" is not a finite decimal number\n`,
+    );
+    const infinite = file(
+      'infinite-returns.csv',
+      'date,A,B\n2020-01-02,0.01,-0.02\n2020-01-03,0.02,-Infinity\n2020-01-06,0.02,0.03\n',
+    );
+    const i = await run('--returns', infinite, '--objective', 'min-volatility');
+    expect(i.code).toBe(2);
+    expect(i.stderr).toContain('returns CSV line 3: return of B "-Infinity" is not a finite decimal number');
+    const unordered = file(
+      'unordered-returns.csv',
+      'date,A,B\n2020-01-03,0.01,-0.02\n2020-01-02,0.02,0.01\n2020-01-06,0.02,0.03\n',
+    );
+    const u = await run('--returns', unordered, '--objective', 'min-volatility');
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain(
+      "returns CSV line 3: date 2020-01-02 is not after the previous row's 2020-01-03",
+    );
+  });
+
+  it('a returns file answers as the prices it was taken from, with lower-case headers selectable', async () => {
+    const fromPrices = await json(
+      '--prices',
+      fixture,
+      '--symbols',
+      'AAPL,XOM,JPM',
       '--objective',
       'min-volatility',
     );
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe(
-      'ballast optimize: InvalidInputError: invalid input: CSV line 3: "NaN" is not a number\n',
+    const prices = returnsFromPrices(parseWideCsv(readFileSync(join(root, fixture), 'utf8')));
+    const columns = ['AAPL', 'XOM', 'JPM'].map((symbol) => prices.symbols.indexOf(symbol));
+    const n = prices.symbols.length;
+    const lines = prices.dates.map((date, t) =>
+      [
+        date,
+        ...columns.map((j) => {
+          const value = prices.values[t * n + j] as number;
+          return Number.isNaN(value) ? '' : String(value);
+        }),
+      ].join(','),
     );
+    const returnsFile = file('returns.csv', `date,aapl,xom,jpm\n${lines.join('\n')}\n`);
+    const fromReturns = await json(
+      '--returns',
+      returnsFile,
+      '--symbols',
+      'aapl,xom,jpm',
+      '--objective',
+      'min-volatility',
+    );
+    for (const symbol of ['AAPL', 'XOM', 'JPM'])
+      expect(
+        Math.abs((fromReturns.weights[symbol] as number) - (fromPrices.weights[symbol] as number)),
+      ).toBeLessThan(1e-12);
   });
 
   it('bounds that cannot sum to 1 are InfeasibleConstraintsError (exit 1)', async () => {
@@ -640,6 +691,67 @@ describe('ballast optimize on bad input', () => {
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^ballast optimize: NonPositiveDefiniteCovarianceError: /);
+  });
+
+  it('an option this run never reads is a usage error, not silently ignored', async () => {
+    const target = await run(
+      '--prices',
+      fixture,
+      '--objective',
+      'min-volatility',
+      '--target-volatility',
+      '0.15',
+    );
+    expect([target.code, target.stdout]).toEqual([2, '']);
+    expect(target.stderr).toBe(
+      'ballast optimize: --target-volatility is read only by efficient-risk; this run optimises min-volatility with --expected-returns mean and --risk-model sample\n',
+    );
+    const several = await run(
+      '--prices',
+      fixture,
+      '--objective',
+      'hrp',
+      '--span',
+      '60',
+      '--target-return',
+      '0.1',
+    );
+    expect(several.code).toBe(2);
+    expect(several.stderr).toContain(
+      '--target-return is read only by efficient-return; --span is read only by --expected-returns ema and --risk-model exp-cov;',
+    );
+    const benchmark = await run(
+      '--prices',
+      fixture,
+      '--objective',
+      'max-sharpe',
+      '--benchmark',
+      'libs/domain/optimizer/fixtures/spy_prices.csv',
+    );
+    expect(benchmark.code).toBe(2);
+    expect(benchmark.stderr).toContain('--benchmark is read only by --expected-returns capm');
+    const aversion = await run('--prices', fixture, '--objective', 'min-volatility', '--risk-aversion', '3');
+    expect(aversion.code).toBe(2);
+    expect(aversion.stderr).toContain('--risk-aversion is read only by max-quadratic-utility');
+    // The same options are accepted where a fallback step or a model reads them.
+    const fallback = await json(
+      '--prices',
+      fixture,
+      '--objective',
+      'max-sharpe',
+      '--risk-free',
+      '5',
+      '--fallback',
+      'efficient-risk',
+      '--target-volatility',
+      '0.25',
+      '--risk-model',
+      'exp-cov',
+      '--span',
+      '60',
+    );
+    expect(fallback.diagnostics.fallbackUsed).toBe('efficient-risk');
+    expect(Math.abs(fallback.performance.volatility - 0.25)).toBeLessThan(1e-9);
   });
 
   it('usage errors: both inputs, an unknown objective, an unknown symbol, a bad option value', async () => {

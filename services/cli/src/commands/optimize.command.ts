@@ -153,6 +153,48 @@ function checkSymbols(
   }
 }
 
+/**
+ * An option that nothing in this run reads is a usage error rather than silently ignored: a user
+ * who passes `--target-volatility 0.15` to min-volatility, or `--span 60` to the sample covariance,
+ * believes it shaped the answer. `steps` are the objective and the objectives of the fallback chain.
+ */
+function rejectUnusedOptions(options: OptimizeOptions, steps: readonly string[]): void {
+  const uses = (step: string): boolean => steps.includes(step);
+  const unused: string[] = [];
+  if (options.targetVolatility !== undefined && !uses('efficient-risk')) {
+    unused.push('--target-volatility is read only by efficient-risk');
+  }
+  if (options.targetReturn !== undefined && !uses('efficient-return')) {
+    unused.push('--target-return is read only by efficient-return');
+  }
+  if (
+    options.riskAversion !== undefined &&
+    !uses('max-quadratic-utility') &&
+    !uses('black-litterman') &&
+    options.views === undefined
+  ) {
+    unused.push('--risk-aversion is read only by max-quadratic-utility and Black-Litterman (--views)');
+  }
+  if (options.span !== undefined && options.expectedReturns !== 'ema' && options.riskModel !== 'exp-cov') {
+    unused.push('--span is read only by --expected-returns ema and --risk-model exp-cov');
+  }
+  if (
+    options.benchmark !== undefined &&
+    options.expectedReturns !== 'capm' &&
+    !uses('black-litterman') &&
+    options.views === undefined
+  ) {
+    unused.push(
+      "--benchmark is read only by --expected-returns capm and Black-Litterman's market-implied risk aversion (--views)",
+    );
+  }
+  if (unused.length > 0) {
+    throw new CliUsageError(
+      `${unused.join('; ')}; this run optimises ${steps.join(' then ')} with --expected-returns ${options.expectedReturns} and --risk-model ${options.riskModel}`,
+    );
+  }
+}
+
 async function loadReturns(context: CliContext, options: OptimizeOptions): Promise<SeriesMatrix> {
   if ((options.prices === undefined) === (options.returns === undefined)) {
     throw new CliUsageError('give exactly one of --prices FILE and --returns FILE');
@@ -171,6 +213,8 @@ async function loadReturns(context: CliContext, options: OptimizeOptions): Promi
 }
 
 async function buildRequest(context: CliContext, options: OptimizeOptions): Promise<OptimizeRequest> {
+  const fallback = options.fallback === undefined ? undefined : parseFallback(options.fallback);
+  rejectUnusedOptions(options, [options.objective, ...(fallback ?? [])]);
   const returns = await loadReturns(context, options);
   let benchmarkReturns: SeriesMatrix | undefined;
   if (options.benchmark !== undefined) {
@@ -226,7 +270,7 @@ async function buildRequest(context: CliContext, options: OptimizeOptions): Prom
     ...optional('riskAversion', number('--risk-aversion', options.riskAversion)),
     ...optional('l2Gamma', number('--l2-gamma', options.l2Gamma)),
     ...optional('bounds', bounds),
-    ...optional('fallback', options.fallback === undefined ? undefined : parseFallback(options.fallback)),
+    ...optional('fallback', fallback),
     ...optional('currentWeights', constraints?.currentWeights),
     ...optional('riskBudgets', constraints?.riskBudgets),
     ...optional('groups', constraints?.groups),

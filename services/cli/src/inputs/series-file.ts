@@ -1,6 +1,7 @@
 import { type WidePrices } from '@ballast/domain-portfolio';
-import { parseWideCsv, type SeriesMatrix } from '@ballast/domain-optimizer';
-import { type CliContext, CliUsageError, readInputFile } from '../cli-context';
+import { type SeriesMatrix } from '@ballast/domain-optimizer';
+import { type CliContext, CliUsageError } from '../cli-context';
+import { readReturnColumns } from './dated-columns';
 import { readWidePrices } from './prices-file';
 
 /** Rows and columns picked from a wide file: `--symbols`, `--from`, `--to`. */
@@ -71,13 +72,21 @@ export async function readPriceSeries(
 }
 
 /**
- * A wide CSV of periodic returns (negative numbers allowed, empty cells before a listing). A cell
- * that is not a number is the optimizer's `InvalidInputError`, which names the line.
+ * A wide CSV of periodic returns (negative numbers allowed, empty cells before a listing), read by the
+ * same parser as `ballast risk --returns`: NaN, ±Infinity, a malformed date, a row out of order or a
+ * short row is a usage error naming the option, the file, the line and the column, so that a bad
+ * returns file is reported like a bad prices file and never reaches the optimizer.
  */
 export async function readReturnSeries(
   context: CliContext,
   option: string,
   file: string,
 ): Promise<SeriesMatrix> {
-  return parseWideCsv(await readInputFile(context, option, file));
+  const table = await readReturnColumns(context, option, file);
+  const n = table.symbols.length;
+  const values = new Float64Array(table.dates.length * n);
+  table.values.forEach((column, j) =>
+    column.forEach((value, t) => (values[t * n + j] = value ?? Number.NaN)),
+  );
+  return { symbols: table.symbols, dates: table.dates, values };
 }
