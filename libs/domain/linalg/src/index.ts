@@ -7,4 +7,5 @@ export {
   type GramKernelName,
   type GramOptions,
 } from './lib/gram';
+export { choleskyLower, choleskySucceeds, type CholeskyOptions } from './lib/cholesky';
 export { householderTridiagonal, type Tridiagonal } from './lib/tridiagonal';

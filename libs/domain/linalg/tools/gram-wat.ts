@@ -16,10 +16,11 @@ const indent = (lines: readonly string[], depth: number): string[] =>
   lines.map((line) => `${'  '.repeat(depth)}${line}`);
 
 /**
- * `gramTiles(a, b, acc, ld, len, gi0, gi1, gj0, gj1, lower)`: for every 4-column group `gi` in
- * [gi0, gi1) of panel `a` and `gj` in [gj0, gj1) of panel `b` (with `gj <= gi` when `lower` is not 0),
- * adds the 4 x 4 block `Σ_k a[k, 4gi + r] b[k, 4gj + c]` into the column-major f64 matrix at byte
- * address `acc` with leading dimension `ld` (element (i, j) at `acc + 8 (j ld + i)`).
+ * `gramTiles(a, b, acc, ld, len, gi0, gi1, gj0, gj1, lower, negate)`: for every 4-column group `gi`
+ * in [gi0, gi1) of panel `a` and `gj` in [gj0, gj1) of panel `b` (with `gj <= gi` when `lower` is not
+ * 0), adds the 4 x 4 block `Σ_k a[k, 4gi + r] b[k, 4gj + c]` (its negation when `negate` is not 0:
+ * `x + (-s)` is exactly `x - s`) into the column-major f64 matrix at byte address `acc` with leading
+ * dimension `ld` (element (i, j) at `acc + 8 (j ld + i)`).
  *
  * A panel holds `len` rows of 4-column groups, group-major and row-major inside a group: element
  * (k, 4g + c) at byte `8 (4 g len + 4 k + c)`, so a tile streams two contiguous runs. Per row the tile
@@ -48,6 +49,10 @@ function gramTiles(): string[] {
   for (let c = 0; c < 4; c += 1)
     for (let h = 0; h < 2; h += 1) zero.push(`(local.set ${acc(c, h)} (v128.const f64x2 0 0))`);
   const store: string[] = [];
+  const negate: string[] = [];
+  for (let c = 0; c < 4; c += 1)
+    for (let h = 0; h < 2; h += 1)
+      negate.push(`(local.set ${acc(c, h)} (f64x2.neg (local.get ${acc(c, h)})))`);
   for (let c = 0; c < 4; c += 1) {
     for (let h = 0; h < 2; h += 1)
       store.push(
@@ -58,7 +63,7 @@ function gramTiles(): string[] {
   return [
     '(func (export "gramTiles")',
     '  (param $a i32) (param $b i32) (param $acc i32) (param $ld i32) (param $len i32)',
-    '  (param $gi0 i32) (param $gi1 i32) (param $gj0 i32) (param $gj1 i32) (param $lower i32)',
+    '  (param $gi0 i32) (param $gi1 i32) (param $gj0 i32) (param $gj1 i32) (param $lower i32) (param $negate i32)',
     '  (local $gi i32) (local $gj i32) (local $gjEnd i32) (local $pa i32) (local $pb i32) (local $end i32)',
     '  (local $panelBytes i32) (local $colBytes i32) (local $out i32)',
     '  (local $x0 v128) (local $x1 v128) (local $y v128)',
@@ -88,6 +93,9 @@ function gramTiles(): string[] {
     '          (local.set $out (i32.add (local.get $acc)',
     '            (i32.shl (i32.add (i32.mul (i32.shl (local.get $gj) (i32.const 2)) (local.get $ld))',
     '              (i32.shl (local.get $gi) (i32.const 2))) (i32.const 3))))',
+    '          (if (i32.ne (local.get $negate) (i32.const 0)) (then',
+    ...indent(negate, 6),
+    '          ))',
     ...indent(store, 5),
     '          (local.set $gj (i32.add (local.get $gj) (i32.const 1)))',
     '          (br $nextJ)))',

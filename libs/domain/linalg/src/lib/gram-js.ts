@@ -9,7 +9,7 @@ import type { TileBackend } from './gram-panels';
 export const jsTileBackend: TileBackend = {
   // A fresh array per product: the fallback keeps no memory alive between calls.
   reserve: (elements) => new Float64Array(elements),
-  tiles(m, a, b, acc, ld, lenP, gi0, gi1, gj0, gj1, lower) {
+  tiles(m, a, b, acc, ld, lenP, gi0, gi1, gj0, gj1, lower, negate) {
     const panelSize = 4 * lenP;
     for (let gi = gi0; gi < gi1; gi += 1) {
       const gjEnd = lower && gi < gj1 ? gi + 1 : gj1;
@@ -59,6 +59,24 @@ export const jsTileBackend: TileBackend = {
           s31 += x1 * y3;
           s32 += x2 * y3;
           s33 += x3 * y3;
+        }
+        if (negate) {
+          s00 = -s00;
+          s01 = -s01;
+          s02 = -s02;
+          s03 = -s03;
+          s10 = -s10;
+          s11 = -s11;
+          s12 = -s12;
+          s13 = -s13;
+          s20 = -s20;
+          s21 = -s21;
+          s22 = -s22;
+          s23 = -s23;
+          s30 = -s30;
+          s31 = -s31;
+          s32 = -s32;
+          s33 = -s33;
         }
         let o = acc + 4 * gj * ld + 4 * gi;
         m[o] = (m[o] as number) + s00;

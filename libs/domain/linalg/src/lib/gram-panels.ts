@@ -39,7 +39,8 @@ export interface TileBackend {
   reserve(elements: number): Float64Array | null;
   /**
    * Adds `Σ_k a[k, 4gi + r] b[k, 4gj + c]` into `acc[(4gj + c) ld + 4gi + r]` for gi in [gi0, gi1),
-   * gj in [gj0, gj1), and only gj <= gi when `lower`; `memory` is the view reserve() returned.
+   * gj in [gj0, gj1), and only gj <= gi when `lower`; subtracts instead when `negate`. `memory` is
+   * the view reserve() returned.
    */
   tiles(
     memory: Float64Array,
@@ -53,6 +54,7 @@ export interface TileBackend {
     gj0: number,
     gj1: number,
     lower: boolean,
+    negate: boolean,
   ): void;
 }
 
@@ -105,6 +107,7 @@ function accumulate(
           gj0,
           gj1,
           lower,
+          false,
         );
       }
     }

@@ -16,8 +16,8 @@ export type GramKernelName = 'wasm-simd' | 'js';
 function wasmBackend(wasm: LinalgExports): TileBackend {
   return {
     reserve: (elements) => reserveWasmMemory(wasm, elements),
-    tiles: (_memory, a, b, acc, ld, lenP, gi0, gi1, gj0, gj1, lower) =>
-      wasm.gramTiles(8 * a, 8 * b, 8 * acc, ld, lenP, gi0, gi1, gj0, gj1, lower ? 1 : 0),
+    tiles: (_memory, a, b, acc, ld, lenP, gi0, gi1, gj0, gj1, lower, negate) =>
+      wasm.gramTiles(8 * a, 8 * b, 8 * acc, ld, lenP, gi0, gi1, gj0, gj1, lower ? 1 : 0, negate ? 1 : 0),
   };
 }
 
@@ -33,7 +33,7 @@ export function wasmOrNull(kernel: GramKernelName | undefined): LinalgExports | 
   return wasm;
 }
 
-function backendFor(kernel: GramKernelName | undefined): TileBackend {
+export function backendFor(kernel: GramKernelName | undefined): TileBackend {
   const wasm = wasmOrNull(kernel);
   return wasm === null ? jsTileBackend : wasmBackend(wasm);
 }

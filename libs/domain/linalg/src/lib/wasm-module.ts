@@ -30,6 +30,7 @@ export interface LinalgExports {
     gj0: number,
     gj1: number,
     lower: number,
+    negate: number,
   ): void;
   tridiagonalRows(a: number, n: number, off: number, v: number, q: number, pv: number, pq: number): void;
 }
