@@ -142,6 +142,72 @@ describe('ballast risk: one series', () => {
   });
 });
 
+describe('ballast risk: --required-return, --horizon and the drawdown peak', () => {
+  it("--required-return reaches Sortino and the downside risk (empyrical's test_sortino and test_downside_risk)", async () => {
+    const r = file('mixed-mar.csv', returnsCsv({ MIXED: mixed }));
+    // empyrical test_stats.py @ 0a9fa58, test_sortino: mixed_returns against flat_line_1 (1% a period).
+    const sortino = await json('--returns', r, '--required-return', '0.01');
+    close(sortino.sortinoRatio, -1.3934779588919977, 1e-8);
+    expect(sortino.conventions).toMatchObject({ requiredReturnPerPeriod: 0.01 });
+    // test_downside_risk: mixed_returns with required return 0.1.
+    const downside = await json('--returns', r, '--required-return', '0.1');
+    close(downside.downsideRisk, 1.7161730681956295, 1e-8);
+    // Sharpe does not read the required return.
+    close(downside.sharpeRatio, 1.7238613961706866, 1e-8);
+  });
+
+  it('--horizon gives VaR and CVaR over that many periods, null with the reason when the series is shorter', async () => {
+    const r = file('mixed-horizon.csv', returnsCsv({ MIXED: mixed }));
+    const three = await json('--returns', r, '--horizon', '3');
+    expect(three.conventions).toMatchObject({ horizonPeriods: 3 });
+    close(three.valueAtRisk['historical'], valueAtRisk(mixed, { confidence: 0.95, horizon: 3 }));
+    close(
+      three.valueAtRisk['normal'],
+      valueAtRisk(mixed, { confidence: 0.95, horizon: 3, method: 'normal' }),
+    );
+    const one = await json('--returns', r);
+    expect(three.valueAtRisk['historical']).not.toBe(one.valueAtRisk['historical']);
+    const long = await json('--returns', r, '--horizon', '20');
+    expect(long.valueAtRisk['historical']).toBeNull();
+    expect(long.undefinedReasons['valueAtRisk.historical']).toMatch(/needs at least 20 observations, got 8/);
+    const bad = await run('--returns', r, '--horizon', '0');
+    expect([bad.code, bad.stderr]).toEqual([2, 'ballast risk: --horizon: "0" is not a positive integer\n']);
+  });
+
+  it('a drawdown from the very start is dated by the first price row; from returns it is null with the reason', async () => {
+    const prices = file(
+      'falling.csv',
+      'date,X\n2024-01-02,100\n2024-01-03,99\n2024-01-04,98\n2024-01-05,99.5\n2024-01-08,101\n',
+    );
+    const fromPrices = await json('--prices', prices);
+    expect(fromPrices.maxDrawdown).toMatchObject({
+      peakIndex: -1,
+      peakDate: '2024-01-02',
+      troughDate: '2024-01-04',
+      recoveryDate: '2024-01-08',
+    });
+    expect(fromPrices.undefinedReasons['maxDrawdown.peakDate']).toBeUndefined();
+    const text = await run('--prices', prices);
+    expect(text.stdout).toMatch(/max drawdown +-2\.00% \(2024-01-02 -> 2024-01-04, recovered 2024-01-08\)/);
+    const fromReturns = await json('--returns', file('negative-peak.csv', returnsCsv({ NEG: negative })));
+    expect(fromReturns.maxDrawdown).toMatchObject({ peakIndex: -1, peakDate: null });
+    expect(fromReturns.undefinedReasons['maxDrawdown.peakDate']).toBe(
+      'the peak is the starting value, before the first return: a returns file gives it no date',
+    );
+  });
+
+  it('a decomposition window longer than the series is a usage error, not silently the whole series', async () => {
+    const r = file('mixed-window.csv', returnsCsv({ A: mixed, B: negative }));
+    const bad = await run('--returns', r, '--equal-weight', '--decomposition-window', '9', '--json');
+    expect([bad.code, bad.stdout]).toEqual([2, '']);
+    expect(bad.stderr).toBe(
+      'ballast risk: --decomposition-window 9: longer than the 8 returns of the input (2024-01-01..2024-01-08)\n',
+    );
+    const whole = await json('--returns', r, '--equal-weight', '--decomposition-window', '8');
+    expect(whole.decompositionPeriods).toBe(8);
+  });
+});
+
 describe('ballast risk: a weighted portfolio of ETFs against SPY', () => {
   const weights = file('weights.json', JSON.stringify({ SPY: 0.6, TLT: 0.3, EEM: 0.1 }));
   const spyOnly = file(

@@ -27,8 +27,10 @@ interface RiskOptions {
   equalWeight?: boolean;
   benchmark?: string;
   riskFree?: string;
+  requiredReturn?: string;
   frequency?: string;
   confidence?: string;
+  horizon?: string;
   stress?: string;
   decompositionWindow?: string;
   json?: boolean;
@@ -118,6 +120,9 @@ export async function runRisk(options: RiskOptions, context: CliContext): Promis
     options.confidence === undefined ? 0.95 : parseNumberOption('--confidence', options.confidence);
   if (!(confidence > 0 && confidence < 1))
     throw new CliUsageError(`--confidence: "${options.confidence}" is not in the open interval (0, 1)`);
+  const requiredReturn =
+    options.requiredReturn === undefined ? 0 : parseNumberOption('--required-return', options.requiredReturn);
+  const horizon = options.horizon === undefined ? 1 : positiveInteger('--horizon', options.horizon);
 
   const decompositionWindow =
     options.decompositionWindow === undefined
@@ -180,6 +185,13 @@ export async function runRisk(options: RiskOptions, context: CliContext): Promis
     benchmarkReturns = benchColumn;
   }
 
+  // A window longer than the series would silently shrink to the whole series: say so instead.
+  if (decompositionWindow !== undefined && decompositionWindow > returnDates.length)
+    throw new CliUsageError(
+      `--decomposition-window ${decompositionWindow}: longer than the ${returnDates.length} returns of the input` +
+        (returnDates.length === 0 ? '' : ` (${returnDates[0]}..${returnDates[returnDates.length - 1]})`),
+    );
+
   const report = portfolioRiskReport({
     dates: returnDates,
     symbols: chosen.symbols,
@@ -190,10 +202,21 @@ export async function runRisk(options: RiskOptions, context: CliContext): Promis
       : { benchmark: benchmarkReturns, benchmarkName: benchmark?.name }),
     periodsPerYear,
     riskFree,
+    requiredReturn,
     confidence,
+    horizon,
     ...(stress === undefined ? {} : { stress }),
     ...(decompositionWindow === undefined ? {} : { decompositionWindow }),
   });
+  // The library dates returns only, so a peak at the starting value (before the first return) has no
+  // date there; with prices that start is the first price row, and with returns it is unknown.
+  let peakDate = report.maxDrawdown.peakDate;
+  if (report.maxDrawdown.peakIndex === -1) {
+    if (kind === 'prices') peakDate = dates[0] ?? null;
+    else
+      report.undefinedReasons['maxDrawdown.peakDate'] =
+        'the peak is the starting value, before the first return: a returns file gives it no date';
+  }
   const document = {
     input: {
       kind,
@@ -209,28 +232,46 @@ export async function runRisk(options: RiskOptions, context: CliContext): Promis
     conventions: {
       periodsPerYear,
       riskFreePerPeriod: riskFree,
-      requiredReturnPerPeriod: 0,
+      requiredReturnPerPeriod: requiredReturn,
       confidence,
+      horizonPeriods: horizon,
       returns: 'simple returns; a portfolio is rebalanced to its weights every period (empyrical/pyfolio)',
       volatility: 'sample standard deviation (n - 1), annualised by sqrt(periodsPerYear)',
       downsideRisk: 'population downside deviation (divisor n) below the required return',
-      valueAtRisk: 'a return at the (1 - confidence) tail; negative is a loss',
+      valueAtRisk:
+        horizon === 1
+          ? 'a one-period return at the (1 - confidence) tail; negative is a loss'
+          : `a ${horizon}-period compounded return at the (1 - confidence) tail; negative is a loss`,
       stress: 'historical windows replayed buy-and-hold on the current weights; P&L as a fraction of value',
     },
     ...report,
+    maxDrawdown: { ...report.maxDrawdown, peakDate },
   };
   assertFiniteDocument(document);
   if (options.json === true) {
     writeJson(context, document);
     return;
   }
-  context.stdout(humanReport(document.input.symbols, report, periodsPerYear));
+  context.stdout(
+    humanReport(
+      document.input.symbols,
+      { ...report, maxDrawdown: document.maxDrawdown },
+      periodsPerYear,
+      horizon,
+    ),
+  );
 }
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 const num = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
 
-function humanReport(symbols: readonly string[], r: PortfolioRiskReport, periodsPerYear: number): string {
+function humanReport(
+  symbols: readonly string[],
+  r: PortfolioRiskReport,
+  periodsPerYear: number,
+  horizon: number,
+): string {
+  const over = horizon === 1 ? '' : ` (${horizon} periods)`;
   const rows: [string, string][] = [
     ['observations', `${r.observations} (${r.startDate} .. ${r.endDate}, ${periodsPerYear}/year)`],
     ['cumulative return', pct(r.cumulativeReturn)],
@@ -248,11 +289,11 @@ function humanReport(symbols: readonly string[], r: PortfolioRiskReport, periods
     ['skewness', num(r.skewness)],
     ['excess kurtosis', num(r.excessKurtosis)],
     [
-      'VaR hist / normal / C-F',
+      `VaR hist / normal / C-F${over}`,
       `${pct(r.valueAtRisk.historical)} / ${pct(r.valueAtRisk.normal)} / ${pct(r.valueAtRisk.cornishFisher)}`,
     ],
     [
-      'CVaR hist / normal / C-F',
+      `CVaR hist / normal / C-F${over}`,
       `${pct(r.conditionalValueAtRisk.historical)} / ${pct(r.conditionalValueAtRisk.normal)} / ${pct(r.conditionalValueAtRisk.cornishFisher)}`,
     ],
     ['beta', num(r.beta)],
@@ -309,8 +350,13 @@ export function registerRiskCommand(program: Command, context: CliContext): void
     .option('--equal-weight', 'weight every column of the input equally')
     .option('--benchmark <file>', 'one-column prices (with --prices) or returns (with --returns) CSV')
     .option('--risk-free <rate>', 'risk-free return per period (empyrical convention), default 0')
+    .option(
+      '--required-return <rate>',
+      'minimum acceptable return per period of Sortino and the downside risk, default 0',
+    )
     .option('--frequency <periods>', `periods per year, default ${DEFAULT_PERIODS_PER_YEAR}`)
     .option('--confidence <level>', 'VaR / CVaR confidence in (0, 1), default 0.95')
+    .option('--horizon <periods>', 'VaR / CVaR over this many periods (compounded), default 1')
     .option(
       '--stress <file>',
       'JSON {"ranges": [{name, from, to}], "shocks": [{name, symbolShocks?, groups?, groupShocks?}]}',
