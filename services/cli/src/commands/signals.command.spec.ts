@@ -133,6 +133,17 @@ describe('ballast signals: indicators at the last date', () => {
     expect(doc.adaptiveBand.reason).toMatch(/^regime crisis: band widened 200 → 400 bps \(×2\)/);
   });
 
+  it('--cooldown-days 0 (the planner default: no cooldown) stays 0 in every regime', async () => {
+    const doc = await json(
+      '--prices',
+      spyUntil('spy-2006-2009.csv', '2008-12-31').path,
+      '--cooldown-days',
+      '0',
+    );
+    expect(doc.regime.regime).toBe('crisis');
+    expect(doc.adaptiveBand).toMatchObject({ baseCooldownDays: 0, cooldownDays: 0, bandBps: 400 });
+  });
+
   it('--symbols and --benchmark select columns of a multi-symbol file', async () => {
     const doc = await json(
       '--prices',
@@ -202,6 +213,18 @@ describe('ballast signals: bad input', () => {
         /--benchmark: VTI is not a column/,
       ],
       [['--prices', flatFile('flat', 30), '--band-bps', '-5'], /--band-bps: "-5" must be a positive number/],
+      [
+        ['--prices', 'services/market-data/assets/etf-prices-2008-2016.csv', '--benchmark', 'SPY,TLT'],
+        /--benchmark: one symbol, got 2 \(SPY, TLT\); the regime is that of one column/,
+      ],
+      [
+        ['--prices', flatFile('flat', 30), '--cooldown-days', '2.5'],
+        /--cooldown-days: "2.5" must be a whole number of days, 0 or more/,
+      ],
+      [
+        ['--prices', flatFile('flat', 30), '--cooldown-days', '-1'],
+        /--cooldown-days: "-1" must be a whole number of days, 0 or more/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const r = await run(...argv, '--json');

@@ -98,6 +98,25 @@ function positive(option: string, value: string | undefined, fallback: number): 
   return n;
 }
 
+/** Whole days, 0 included: the planner's own `cooldownDays` defaults to 0 (no cooldown). */
+function wholeDays(option: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = parseNumberOption(option, value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new CliUsageError(`${option}: "${value}" must be a whole number of days, 0 or more`);
+  return n;
+}
+
+/** One column: a list would otherwise lose every symbol after the first without a word. */
+function benchmarkOption(value: string): string {
+  const symbols = parseSymbolList('--benchmark', value);
+  if (symbols.length !== 1)
+    throw new CliUsageError(
+      `--benchmark: one symbol, got ${symbols.length} (${symbols.join(', ')}); the regime is that of one column`,
+    );
+  return symbols[0] as string;
+}
+
 /** `ballast signals`: indicators per symbol at the last date, the benchmark's regime and the band it implies. */
 export async function runSignals(options: SignalsOptions, context: CliContext): Promise<void> {
   if (options.prices === undefined) throw new CliUsageError('--prices FILE is required');
@@ -112,12 +131,12 @@ export async function runSignals(options: SignalsOptions, context: CliContext): 
       ? table.symbols.includes('SPY')
         ? 'SPY'
         : (symbols[0] as string)
-      : (parseSymbolList('--benchmark', options.benchmark)[0] as string);
+      : benchmarkOption(options.benchmark);
   if (!table.symbols.includes(benchmark))
     throw new CliUsageError(`--benchmark: ${benchmark} is not a column of --prices ${options.prices}`);
   const base = {
     bandBps: positive('--band-bps', options.bandBps, 200),
-    cooldownDays: positive('--cooldown-days', options.cooldownDays, 5),
+    cooldownDays: wholeDays('--cooldown-days', options.cooldownDays, 5),
   };
 
   const perSymbol = symbols.map((symbol) => symbolSignals(table, symbol));
@@ -207,7 +226,10 @@ export function registerSignalsCommand(program: Command, context: CliContext): v
       'column whose regime is classified (default SPY if present, else the first symbol)',
     )
     .option('--band-bps <bps>', 'base drift band the regime scales, default 200')
-    .option('--cooldown-days <days>', 'base cooldown after a rebalance the regime scales, default 5')
+    .option(
+      '--cooldown-days <days>',
+      'base cooldown after a rebalance the regime scales, whole days (0 for none), default 5',
+    )
     .option('--json', 'one JSON document on stdout')
     .action(async (options: SignalsOptions) => runSignals(options, context));
 }
