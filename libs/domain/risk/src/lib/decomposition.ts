@@ -40,11 +40,24 @@ export function covarianceMatrix(assets: readonly Series[]): SymmetricMatrix {
   const t = assets[0]?.length ?? 0;
   if (t < 2) throw new InsufficientDataError('covariance matrix', 2, t);
   const columns: Float64Array[] = [];
-  const means = new Float64Array(n);
   for (let a = 0; a < n; a += 1) {
     const series = assets[a] as Series;
     if (series.length !== t) throw new LengthMismatchError('asset 0', t, `asset ${a}`, series.length);
-    const col = checkedReadOnly(series, `asset ${a}`, 'covariance matrix', 2);
+    columns.push(checkedReadOnly(series, `asset ${a}`, 'covariance matrix', 2));
+  }
+  return covarianceOfChecked(columns);
+}
+
+/**
+ * The unchecked core of {@link covarianceMatrix}: at least one column, all finite, of one length ≥ 2
+ * (the report checks its inputs once and comes here directly).
+ */
+export function covarianceOfChecked(columns: readonly Float64Array[]): SymmetricMatrix {
+  const n = columns.length;
+  const t = (columns[0] as Float64Array).length;
+  const means = new Float64Array(n);
+  for (let a = 0; a < n; a += 1) {
+    const col = columns[a] as Float64Array;
     let s = 0;
     for (let i = 0; i < t; i += 1) s += col[i] as number;
     // A constant series centres to exact zeros (its float mean may differ from the value by an ulp),
@@ -52,7 +65,6 @@ export function covarianceMatrix(assets: readonly Series[]): SymmetricMatrix {
     let constant = true;
     for (let i = 1; i < t && constant; i += 1) constant = col[i] === col[0];
     means[a] = constant ? (col[0] as number) : s / t;
-    columns.push(col);
   }
   const values = centredColumnGram(columns, t, means);
   const divisor = t - 1;

@@ -17,19 +17,19 @@ import {
 } from './benchmark';
 import {
   correlationMatrix,
-  covarianceMatrix,
+  covarianceOfChecked,
   diversificationRatio,
   effectiveNumberOfBets,
   matrixRows,
   riskContributions,
   type SymmetricMatrix,
 } from './decomposition';
-import { checkDates, portfolioReturns } from './portfolio';
+import { checkDates, weightedReturns } from './portfolio';
 import { returnStatistics, type ReturnStatistics, type Statistic } from './report';
 import {
   applyShock,
   type DateRangeScenario,
-  historicalStress,
+  historicalStressChecked,
   type ShockScenario,
   type StressResult,
 } from './stress';
@@ -125,7 +125,9 @@ export function portfolioRiskReport(input: PortfolioReportInput): PortfolioRiskR
   const weights = checkedSeries(input.weights, 'weights', 'portfolio risk report');
   const periods = input.periodsPerYear ?? DEFAULT_PERIODS_PER_YEAR;
   const rf = input.riskFree ?? 0;
-  const returns = portfolioReturns(assets, weights);
+  if (weights.length !== n) throw new LengthMismatchError('weights', weights.length, 'assets', n);
+  // The inputs are checked once above; the decomposition and the stress scenarios reuse them.
+  const returns = weightedReturns(assets, weights);
   const stats = returnStatistics(returns, {
     periodsPerYear: periods,
     riskFree: rf,
@@ -197,7 +199,7 @@ export function portfolioRiskReport(input: PortfolioReportInput): PortfolioRiskR
     for (const key of ['riskContributions', 'correlation', 'diversificationRatio', 'effectiveNumberOfBets'])
       reasons[key] = why;
   } else {
-    const cov = covarianceMatrix(windowed);
+    const cov = covarianceOfChecked(windowed);
     for (let i = 0; i < cov.values.length; i += 1) cov.values[i] = (cov.values[i] as number) * periods;
     annualCov = cov;
   }
@@ -225,8 +227,8 @@ export function portfolioRiskReport(input: PortfolioReportInput): PortfolioRiskR
   const dr = cov === null ? null : attempt('diversificationRatio', () => diversificationRatio(weights, cov));
   const enb =
     cov === null ? null : attempt('effectiveNumberOfBets', () => effectiveNumberOfBets(weights, cov));
-  const stressPortfolio = { dates: input.dates, symbols: input.symbols, assetReturns: assets, weights };
-  const stress = historicalStress(stressPortfolio, {
+  const stressPortfolio = { dates: input.dates, symbols: input.symbols, returns: assets, weights };
+  const stress = historicalStressChecked(stressPortfolio, {
     ...(b === undefined ? {} : { reference: b, referenceName: input.benchmarkName ?? 'benchmark' }),
     ranges: input.stress?.ranges ?? [],
   });

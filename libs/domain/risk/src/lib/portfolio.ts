@@ -79,16 +79,29 @@ export function portfolioReturns(assetReturns: readonly Series[], weights: Serie
   if (weights.length !== n) throw new LengthMismatchError('weights', weights.length, 'assets', n);
   const w = checkedSeries(weights, 'weights', 'portfolio returns');
   const t = (assetReturns[0] as Series).length;
-  const out = new Float64Array(t);
   for (let a = 0; a < n; a += 1) {
     const r = assetReturns[a] as Series;
     if (r.length !== t) throw new LengthMismatchError('asset 0', t, `asset ${a}`, r.length);
-    const wa = w[a] as number;
     for (let i = 0; i < t; i += 1) {
       const v = r[i] as number;
       if (!Number.isFinite(v)) throw new NonFiniteValueError(`asset ${a}`, i, v);
-      out[i] = (out[i] as number) + wa * v;
     }
+  }
+  return weightedReturns(assetReturns, w);
+}
+
+/**
+ * The unchecked core of {@link portfolioReturns}, Σᵢ wᵢ rᵢ,ₜ, for callers that have already checked
+ * the series (finite, one length) and the weights: the report, which would otherwise read its
+ * 500 × 5040 inputs once more.
+ */
+export function weightedReturns(assetReturns: readonly Series[], w: Float64Array): Float64Array {
+  const t = (assetReturns[0] as Series).length;
+  const out = new Float64Array(t);
+  for (let a = 0; a < assetReturns.length; a += 1) {
+    const r = assetReturns[a] as Series;
+    const wa = w[a] as number;
+    for (let i = 0; i < t; i += 1) out[i] = (out[i] as number) + wa * (r[i] as number);
   }
   return out;
 }

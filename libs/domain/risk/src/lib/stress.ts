@@ -7,7 +7,7 @@ import {
   UnknownSymbolError,
 } from './errors';
 import { maxDrawdownCore } from './drawdown';
-import { checkDates, portfolioReturns } from './portfolio';
+import { checkDates, weightedReturns } from './portfolio';
 
 /**
  * A portfolio for stress testing: weights (fractions of value; 1 - Σw is cash) and the holdings'
@@ -49,7 +49,8 @@ export interface StressResult {
   reason: string | null;
 }
 
-interface CheckedPortfolio {
+/** A portfolio whose dates, weights and return series have been checked (see checkPortfolio). */
+export interface CheckedPortfolio {
   dates: readonly string[];
   symbols: readonly string[];
   returns: Float64Array[];
@@ -183,10 +184,17 @@ export function historicalStress(
   portfolio: StressPortfolio,
   options: HistoricalStressOptions = {},
 ): StressResult[] {
-  const p = checkPortfolio(portfolio);
+  return historicalStressChecked(checkPortfolio(portfolio), options);
+}
+
+/** {@link historicalStress} of a portfolio already checked (the report's, checked once). */
+export function historicalStressChecked(
+  p: CheckedPortfolio,
+  options: HistoricalStressOptions = {},
+): StressResult[] {
   const refName = options.referenceName ?? (options.reference === undefined ? 'portfolio' : 'benchmark');
   let reference: Float64Array;
-  if (options.reference === undefined) reference = portfolioReturns(p.returns, p.weights);
+  if (options.reference === undefined) reference = weightedReturns(p.returns, p.weights);
   else {
     if (options.reference.length !== p.dates.length)
       throw new LengthMismatchError('dates', p.dates.length, `${refName} returns`, options.reference.length);
