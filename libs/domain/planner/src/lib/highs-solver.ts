@@ -22,10 +22,21 @@ export interface HighsModelData {
   readonly integrality?: Int32Array;
 }
 
+/** A selection of columns by index, as HiGHS's `...BySet` C functions take it. */
+export interface HighsColumnSet {
+  readonly kind: 'set';
+  readonly indices: Int32Array;
+}
+
 /** What the planner uses of one persistent HiGHS instance (npm `highs`' `Model`). */
 export interface HighsModelLike {
   readonly options: { set(values: Readonly<Record<string, boolean | number | string>>): unknown };
   readonly info: { get(name: string): number | bigint };
+  changeColsBounds(selection: HighsColumnSet, lower: Float64Array, upper: Float64Array): unknown;
+  changeColsIntegrality(selection: HighsColumnSet, kinds: Int32Array): unknown;
+  changeColsCost(selection: HighsColumnSet, costs: Float64Array): unknown;
+  /** Resets the run-time clock, which HiGHS otherwise accumulates over runs against `time_limit`. */
+  zeroAllClocks(): unknown;
   run(): unknown;
   /** HiGHS's `HighsModelStatus` code (stable C API: 7 optimal, 8 infeasible, 13 time limit...). */
   getModelStatus(): number;
@@ -99,6 +110,16 @@ export function createHighsSolver(highs: HighsLike, options: HighsSolverOptions 
   const createModel = options.input === 'lp-text' ? undefined : highs.createModel?.bind(highs);
   const timeLimitDetail = `HiGHS stopped at its time limit of ${timeLimit} s with a feasible plan not proven optimal`;
   const noPlanDetail = `HiGHS found no feasible plan within its time limit of ${timeLimit} s`;
+  /**
+   * The model of the last program solved, kept for the next one when that is the same program with
+   * other column bounds, kinds or costs (the same constraints array): relax-and-fix's rounding check
+   * and restricted MIP, derived from the LP relaxation. HiGHS then changes the columns in place and
+   * starts from the previous basis (a handful of dual simplex iterations) instead of reading the
+   * model again and solving it from scratch. One model per solver is held until a different program
+   * arrives; the WebAssembly memory it owns is freed then, not by garbage collection.
+   */
+  let kept: { model: HighsModelLike; program: LinearProgram; columns: HighsColumns } | undefined;
+
   return {
     solve(program: LinearProgram): LinearSolution {
       if (program.variables.length === 0) {
@@ -144,10 +165,21 @@ export function createHighsSolver(highs: HighsLike, options: HighsSolverOptions 
     create: (data: HighsModelData) => HighsModelLike,
     solverOptions: Readonly<Record<string, boolean | number>>,
   ): LinearSolution {
-    let model: HighsModelLike | undefined;
     try {
-      model = create(toHighsModelData(program));
+      const columns = highsColumns(program);
+      let model: HighsModelLike;
+      if (kept !== undefined && sameRowsAndColumns(kept.program, program)) {
+        model = kept.model;
+        updateColumns(model, kept.columns, columns);
+        kept = { model, program, columns };
+      } else {
+        kept?.model.dispose();
+        kept = undefined;
+        model = create(modelData(program, columns));
+        kept = { model, program, columns };
+      }
       model.options.set(solverOptions);
+      model.zeroAllClocks();
       model.run();
       const status = model.getModelStatus();
       const feasible = Number(model.info.get('primal_solution_status')) === SOLUTION_FEASIBLE;
@@ -172,14 +204,88 @@ export function createHighsSolver(highs: HighsLike, options: HighsSolverOptions 
       return { status: 'failed', detail: `HiGHS stopped with model status ${status}` };
     } catch (error) {
       // The wrapper throws on HiGHS's error return (-1, e.g. a model it cannot scale) and on input
-      // it rejects; the planner turns a failed solve into its named InfeasiblePlanError.
+      // it rejects; the planner turns a failed solve into its named InfeasiblePlanError. The model
+      // is not reused after an error.
+      kept?.model.dispose();
+      kept = undefined;
       return {
         status: 'failed',
         detail: `HiGHS failed: ${error instanceof Error ? error.message : String(error)}`,
       };
-    } finally {
-      model?.dispose();
     }
+  }
+}
+
+/** Column data of a program in HiGHS's terms. */
+interface HighsColumns {
+  readonly cost: Float64Array;
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  /** 0 continuous, 1 integer (binaries are integers within [0, 1]). */
+  readonly integrality: Int32Array;
+}
+
+function highsColumns(program: LinearProgram): HighsColumns {
+  const n = program.variables.length;
+  const columns = {
+    cost: new Float64Array(n),
+    lower: new Float64Array(n),
+    upper: new Float64Array(n),
+    integrality: new Int32Array(n),
+  };
+  program.variables.forEach((variable, j) => {
+    columns.cost[j] = finite(variable.cost, `cost of ${variable.name}`);
+    columns.lower[j] = variable.kind === 'binary' ? Math.max(0, variable.lower) : variable.lower;
+    columns.upper[j] = variable.kind === 'binary' ? Math.min(1, variable.upper) : variable.upper;
+    columns.integrality[j] = variable.kind === 'continuous' ? 0 : 1;
+  });
+  return columns;
+}
+
+/** The same rows (the very constraints array) over the same columns, in the same order. */
+function sameRowsAndColumns(previous: LinearProgram, next: LinearProgram): boolean {
+  return (
+    previous.constraints === next.constraints &&
+    previous.variables.length === next.variables.length &&
+    previous.variables.every((variable, j) => variable.name === next.variables[j]?.name)
+  );
+}
+
+/** Changes the model's columns from `from` to `to`: bounds, kinds and costs that differ. */
+function updateColumns(model: HighsModelLike, from: HighsColumns, to: HighsColumns): void {
+  const changed = (
+    a: ArrayLike<number>,
+    b: ArrayLike<number>,
+    c?: ArrayLike<number>,
+    d?: ArrayLike<number>,
+  ) => {
+    const indices: number[] = [];
+    for (let j = 0; j < a.length; j += 1) {
+      if (a[j] !== b[j] || (c !== undefined && d !== undefined && c[j] !== d[j])) indices.push(j);
+    }
+    return Int32Array.from(indices);
+  };
+  const bounds = changed(from.lower, to.lower, from.upper, to.upper);
+  if (bounds.length > 0) {
+    model.changeColsBounds(
+      { kind: 'set', indices: bounds },
+      Float64Array.from(bounds, (j) => to.lower[j] ?? 0),
+      Float64Array.from(bounds, (j) => to.upper[j] ?? 0),
+    );
+  }
+  const kinds = changed(from.integrality, to.integrality);
+  if (kinds.length > 0) {
+    model.changeColsIntegrality(
+      { kind: 'set', indices: kinds },
+      Int32Array.from(kinds, (j) => to.integrality[j] ?? 0),
+    );
+  }
+  const costs = changed(from.cost, to.cost);
+  if (costs.length > 0) {
+    model.changeColsCost(
+      { kind: 'set', indices: costs },
+      Float64Array.from(costs, (j) => to.cost[j] ?? 0),
+    );
   }
 }
 
@@ -192,20 +298,15 @@ export function createHighsSolver(highs: HighsLike, options: HighsSolverOptions 
  * coefficient, cost or right-hand side.
  */
 export function toHighsModelData(program: LinearProgram): HighsModelData {
+  return modelData(program, highsColumns(program));
+}
+
+function modelData(program: LinearProgram, columns: HighsColumns): HighsModelData {
   const numCols = program.variables.length;
   const numRows = program.constraints.length;
   const index = new Map<string, number>();
-  const colCost = new Float64Array(numCols);
-  const colLower = new Float64Array(numCols);
-  const colUpper = new Float64Array(numCols);
-  const integrality = new Int32Array(numCols);
-  program.variables.forEach((variable, j) => {
-    index.set(variable.name, j);
-    colCost[j] = finite(variable.cost, `cost of ${variable.name}`);
-    colLower[j] = variable.kind === 'binary' ? Math.max(0, variable.lower) : variable.lower;
-    colUpper[j] = variable.kind === 'binary' ? Math.min(1, variable.upper) : variable.upper;
-    integrality[j] = variable.kind === 'continuous' ? 0 : 1;
-  });
+  program.variables.forEach((variable, j) => index.set(variable.name, j));
+  const { cost: colCost, lower: colLower, upper: colUpper, integrality } = columns;
   const nonzeros = program.constraints.reduce((sum, constraint) => sum + constraint.terms.length, 0);
   const starts = new Int32Array(numRows + 1);
   const indices = new Int32Array(nonzeros);
