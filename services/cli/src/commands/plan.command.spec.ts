@@ -348,6 +348,35 @@ describe('ballast plan', () => {
       expect(badDate.stderr).toContain('--as-of: "2016-02-30" is not a date');
     });
 
+    it('a lot, a transaction or a last rebalance dated after the plan date, each named by its field', async () => {
+      const future = withSmith((d) => {
+        (d['accounts'] as { lots: { acquired: string }[] }[])[0]!.lots[0]!.acquired = '2016-07-01';
+        (d['transactions'] as { date: string }[])[0]!.date = '2016-07-15';
+        (d['policy'] as Record<string, unknown>)['lastRebalance'] = '2016-08-01';
+      });
+      const run = await planOf(future);
+      expect([run.code, run.stdout]).toEqual([1, '']);
+      expect(run.stderr).toBe(
+        "ballast plan: InvalidPortfolioFileError: Invalid portfolio file: accounts[0].lots[0].acquired: 2016-07-01 is after the plan date 2016-06-30 (the file's asOf); " +
+          "transactions[0].date: 2016-07-15 is after the plan date 2016-06-30 (the file's asOf); " +
+          "policy.lastRebalance: 2016-08-01 is after the plan date 2016-06-30 (the file's asOf)\n",
+      );
+      // An --as-of before the household's own history: the 2014 lot did not exist in 2010.
+      const early = await ballast([
+        'plan',
+        '--portfolio',
+        path.join(examples, 'smith.json'),
+        '--prices',
+        etfPrices,
+        '--as-of',
+        '2010-01-04',
+      ]);
+      expect(early.code).toBe(1);
+      expect(early.stderr).toContain(
+        'accounts[0].lots[0].acquired: 2014-03-03 is after the plan date 2010-01-04 (--as-of)',
+      );
+    });
+
     it('a missing required option', async () => {
       const run = await ballast(['plan', '--prices', etfPrices]);
       expect(run.code).toBe(2);

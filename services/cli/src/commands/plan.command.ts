@@ -4,7 +4,7 @@ import { type PlanTaxReport, parseTaxPolicy, taxOfPlan } from '@ballast/domain-t
 import { type Command } from 'commander';
 import highsLoader from 'highs';
 import { type CliContext, CliUsageError, writeJson } from '../cli-context';
-import { readPortfolioFile } from '../inputs/portfolio-file';
+import { assertNothingAfter, readPortfolioFile } from '../inputs/portfolio-file';
 import { parseDateOption, pricesOnOrBefore, readWidePrices } from '../inputs/prices-file';
 import { formatTable } from '../table';
 import { type RegisterCommand } from './index';
@@ -54,8 +54,17 @@ export const registerPlanCommand: RegisterCommand = (program: Command, context: 
           { symbol, price: day.prices.get(symbol) ?? '', asOf: day.date, source: options.prices },
         ]),
       );
-      const solver = createHighsSolver(await highsLoader());
       const planDate = asOf ?? day.date;
+      assertNothingAfter(
+        portfolio,
+        planDate,
+        asOfOption !== null
+          ? '--as-of'
+          : portfolio.asOf !== null
+            ? "the file's asOf"
+            : `the last row of --prices`,
+      );
+      const solver = createHighsSolver(await highsLoader());
       const taxPolicy = parseTaxPolicy(portfolio.policy.tax, {
         accountIds: portfolio.accounts.map((account) => account.id),
         symbols: [...new Set([...prices.symbols, ...needed, ...portfolio.transactions.map((t) => t.symbol)])],
