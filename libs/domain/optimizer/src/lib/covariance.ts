@@ -42,15 +42,15 @@ export function pairwiseMoments(
       break;
     }
   }
-  const cov = new Float64Array(n * n);
   if (complete) {
     const means = new Float64Array(n);
     for (let t = 0; t < rows; t += 1) {
       for (let j = 0; j < n; j += 1) means[j] = (means[j] as number) + (x[t * n + j] as number);
     }
     for (let j = 0; j < n; j += 1) means[j] = (means[j] as number) / rows;
-    const gram = centredGram(x, n, rows, means);
-    for (let k = 0; k < n * n; k += 1) cov[k] = (gram[k] as number) / (rows - 1);
+    // Scaled in place: at N = 2000 a second n x n array would be another 32 MB to allocate and fill.
+    const cov = centredGram(x, n, rows, means);
+    for (let k = 0; k < n * n; k += 1) cov[k] = (cov[k] as number) / (rows - 1);
     if (!wantCorrelation) return { cov, corr: undefined };
     const corr = new Float64Array(n * n);
     for (let i = 0; i < n; i += 1) {
@@ -64,6 +64,7 @@ export function pairwiseMoments(
     return { cov, corr };
   }
   if (!wantCorrelation) return { cov: pairwiseCovarianceByGram(x, n, rows), corr: undefined };
+  const cov = new Float64Array(n * n);
   const corr = new Float64Array(n * n);
   for (let i = 0; i < n; i += 1) {
     for (let j = 0; j <= i; j += 1) {
