@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import {
   DRIFT_DETECTED_TOPIC,
+  ORDERS_REJECTED_TOPIC,
   PORTFOLIO_STATE_TOPIC,
   PRICE_STALE_TOPIC,
   PRICE_TICK_TOPIC,
@@ -38,6 +39,7 @@ import { MONITOR_MIGRATIONS } from './migrations';
         PRICE_STALE_TOPIC,
         DRIFT_DETECTED_TOPIC,
         RISK_ALERT_TOPIC,
+        ORDERS_REJECTED_TOPIC,
       ],
       consumerGroups: [PORTFOLIO_STATE_GROUP, PRICE_TICK_GROUP],
     }),

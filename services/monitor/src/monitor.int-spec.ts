@@ -18,6 +18,8 @@ import {
   DRIFT_DETECTED_TOPIC,
   type DriftDetectedPayload,
   type MessageEnvelope,
+  ORDERS_REJECTED_TOPIC,
+  type OrdersRejectedPayload,
   parseMessage,
   PORTFOLIO_STATE_TOPIC,
   type PortfolioStatePayload,
@@ -305,6 +307,63 @@ describe('monitor: a band crossed, stale prices, redelivery', () => {
     expect(await view(portfolioId)).toMatchObject({
       activeTriggers: [`absolute-band:${bonds}`, `absolute-band:${equity}`].sort(),
     });
+  });
+
+  it("fires again when the api supersedes the episode's proposal (ledger-changed), once per proposal; execution's rejections change nothing", async () => {
+    const rejection = (
+      proposalId: string,
+      leg: number,
+      stage: OrdersRejectedPayload['stage'],
+      code: OrdersRejectedPayload['code'],
+    ): MessageEnvelope<OrdersRejectedPayload> =>
+      envelopeOf(ORDERS_REJECTED_TOPIC, {
+        proposalId,
+        portfolioId,
+        leg,
+        clientOrderId: `${proposalId}-${leg}`,
+        accountId: 'acct-1',
+        symbol: leg === 1 ? equity : bonds,
+        side: leg === 1 ? 'sell' : 'buy',
+        quantity: '5',
+        stage,
+        code,
+        reason: `test: ${code}`,
+        rejectedAt: '2024-03-15T14:50:00.000Z',
+      });
+    const superseded = randomUUID();
+    const later = randomUUID();
+    // Same key, same partition, in this order: an execution refusal, the two legs of a superseded
+    // proposal, then one leg of another superseded proposal (the marker that all before it were read).
+    for (const envelope of [
+      rejection(randomUUID(), 1, 'pre-trade', 'insufficient-cash'),
+      rejection(superseded, 1, 'approval', 'ledger-changed'),
+      rejection(superseded, 2, 'approval', 'ledger-changed'),
+      rejection(later, 1, 'approval', 'ledger-changed'),
+    ]) {
+      await publish(ORDERS_REJECTED_TOPIC, portfolioId, envelope);
+    }
+    await waitFor(
+      'the re-arm for the second superseded proposal',
+      async () => {
+        const { rows } = await db.query(
+          `SELECT 1 FROM "${schema}".superseded_proposal WHERE proposal_id = $1`,
+          [later],
+        );
+        return rows.length === 1 ? true : undefined;
+      },
+      { timeoutMs: 30_000, lastSeen: () => `monitor log:\n${monitor.tail(20)}` },
+    );
+    // Still out of band on the held snapshot and prices: one new drift.detected per superseded proposal.
+    expect(await outboxCount(DRIFT_DETECTED_TOPIC, portfolioId)).toBe(3);
+    const events = await waitFor('three drift.detected', () => {
+      const found = payloadsOf<DriftDetectedPayload>(DRIFT_DETECTED_TOPIC, portfolioId);
+      return found.length >= 3 ? found : undefined;
+    });
+    expect(events[1]?.pricesUsed.map((price) => [price.symbol, price.price])).toEqual([
+      [bonds, '100'],
+      [equity, '131'],
+    ]);
+    expect(kafka.messages(topic(PORTFOLIO_DLQ), (message) => message.key === portfolioId)).toEqual([]);
   });
 });
 

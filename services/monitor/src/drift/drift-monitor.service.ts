@@ -10,6 +10,7 @@ import {
   DRIFT_DETECTED_TOPIC,
   type DriftRegime,
   type EnvelopeMetadata,
+  type OrdersRejectedPayload,
   type PortfolioStatePayload,
   type PriceStalePayload,
   type PriceTickPayload,
@@ -123,6 +124,38 @@ export class DriftMonitorService implements OnApplicationBootstrap, OnModuleDest
     );
     this.index.set(state.portfolioId, symbols);
     await this.evaluate(manager, state.portfolioId, cause);
+  }
+
+  /**
+   * The api superseded a proposal because the ledger changed before its approval (orders.rejected,
+   * stage `approval`, code `ledger-changed`): the episode that led to it produced nothing, so the
+   * portfolio is re-armed and evaluated now on the snapshot held, which fires drift.detected again if
+   * a trigger is still active (and the prices allow), for a proposal on the new ledger. The api sends
+   * one rejection per leg; only the first of a proposal re-arms. Other rejections (execution's) are
+   * not the monitor's business: their proposal was approved on a current ledger.
+   */
+  async onOrdersRejected(
+    manager: EntityManager,
+    rejected: OrdersRejectedPayload,
+    cause: EnvelopeMetadata,
+  ): Promise<void> {
+    if (rejected.stage !== 'approval' || rejected.code !== 'ledger-changed') return;
+    const portfolio = await manager.findOne(MonitoredPortfolio, {
+      where: { portfolioId: rejected.portfolioId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (portfolio === null) return;
+    const first: unknown[] = await manager.query(
+      `INSERT INTO superseded_proposal (proposal_id, portfolio_id) VALUES ($1, $2)
+       ON CONFLICT (proposal_id) DO NOTHING RETURNING proposal_id`,
+      [rejected.proposalId, rejected.portfolioId],
+    );
+    if (first.length === 0) return;
+    this.logger.log(
+      `proposal ${rejected.proposalId} of portfolio ${rejected.portfolioId} superseded (${rejected.reason}): re-armed, evaluating v${portfolio.version}`,
+    );
+    await manager.update(MonitoredPortfolio, { portfolioId: rejected.portfolioId }, { activeTriggers: [] });
+    await this.evaluate(manager, rejected.portfolioId, cause);
   }
 
   async onPriceTick(manager: EntityManager, tick: PriceTickPayload, cause: EnvelopeMetadata): Promise<void> {

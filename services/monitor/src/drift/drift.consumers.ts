@@ -1,6 +1,8 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext, Transport } from '@nestjs/microservices';
 import {
+  ORDERS_REJECTED_TOPIC,
+  type OrdersRejectedPayload,
   PORTFOLIO_STATE_TOPIC,
   PRICE_STALE_TOPIC,
   PRICE_TICK_TOPIC,
@@ -14,8 +16,8 @@ import { type MonitorConfig, PORTFOLIO_STATE_GROUP, PRICE_TICK_GROUP } from '../
 import { DriftMonitorService } from './drift-monitor.service';
 
 /**
- * portfolio.state and price.stale (shared group: staleness is written to the shared schema once) and
- * price.tick (one group per instance: any instance may hold any symbol) into the drift monitor.
+ * portfolio.state, price.stale and orders.rejected (shared group: written to the shared schema once)
+ * and price.tick (one group per instance: any instance may hold any symbol) into the drift monitor.
  */
 @Controller()
 export class DriftConsumers {
@@ -48,6 +50,15 @@ export class DriftConsumers {
       context,
       { consumerGroup: this.portfolioGroup },
       (envelope, manager) => this.monitor.onPriceStale(manager, envelope.payload, envelope),
+    );
+  }
+
+  @EventPattern(ORDERS_REJECTED_TOPIC, Transport.KAFKA)
+  async onOrdersRejected(@Ctx() context: KafkaContext): Promise<void> {
+    await this.consumer.consume<OrdersRejectedPayload>(
+      context,
+      { consumerGroup: this.portfolioGroup },
+      (envelope, manager) => this.monitor.onOrdersRejected(manager, envelope.payload, envelope),
     );
   }
 

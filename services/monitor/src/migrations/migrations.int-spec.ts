@@ -22,6 +22,7 @@ describe('monitor migrations', () => {
       'portfolio_symbol',
       'portfolio_value',
       'stale_symbol',
+      'superseded_proposal',
     ]);
     expect(result.tablesAfterDown).toEqual([]);
     expect(result.tablesAfterSecondUp).toEqual(result.tablesAfterUp);
