@@ -90,6 +90,33 @@ describe('tax-loss harvesting in the simulation', () => {
     expect(year!.tax).toBeLessThan(0);
   });
 
+  it('next-open: the harvest decided at a close sells and buys the substitute at the next open', () => {
+    // Every open 1% under the previous close (AAA opens at 69.30, BBB at 34.65 after the fall).
+    const closes = prices();
+    const opens: WidePrices = {
+      symbols: closes.symbols,
+      rows: closes.rows.map((row, t) => ({
+        date: row.date,
+        prices: new Map(
+          [...(closes.rows[t - 1] ?? row).prices].map(([symbol, close]) => [
+            symbol,
+            (Number(close) * 0.99).toFixed(4),
+          ]),
+        ),
+      })),
+    };
+    const run = runBacktest({ ...input(true), opens, fill: 'next-open' }, solver).policies[0]!;
+    // The band rebalance decided on 2016-03-15 buys AAA at 2016-03-16's open; the first weekly check
+    // more than 30 days after that purchase is 2016-04-18, filled at 2016-04-19's open.
+    expect(run.events[0]).toMatchObject({ date: '2016-03-15', filledOn: '2016-03-16' });
+    const harvests = run.events.filter((event) => event.triggers.includes('harvest'));
+    expect(harvests.map((event) => [event.date, event.filledOn])).toEqual([['2016-04-18', '2016-04-19']]);
+    // 60 shares bought for 6,000 sold at 69.30: a 1,842 loss; the 4,158 of proceeds buy 120 BBB at 34.65.
+    expect(harvests[0]!.harvestedLoss).toBeCloseTo(6000 - 60 * 69.3, 9);
+    expect(harvests[0]!.traded).toBeCloseTo(60 * 69.3 + 120 * 34.65, 9);
+    expect(run.metrics.washSales).toBe(0);
+  });
+
   it('without harvesting the loss stays unrealized', () => {
     const run = runBacktest(input(false), solver).policies[0]!;
     expect(run.events.filter((event) => event.triggers.includes('harvest'))).toEqual([]);
