@@ -40,7 +40,7 @@ async function run(...argv: string[]): Promise<Run> {
 
 interface Report {
   weights: Record<string, number>;
-  performance: { expectedReturn: number; volatility: number; sharpe: number };
+  performance: { expectedReturn: number; volatility: number; sharpe: number | null };
   diagnostics: {
     objective: string;
     solver: string;
@@ -71,7 +71,8 @@ function sum(weights: Record<string, number>): number {
 function expectTuple(report: Report, expected: [number, number, number], tolerance = 1e-6): void {
   expect(Math.abs(report.performance.expectedReturn - expected[0])).toBeLessThan(tolerance);
   expect(Math.abs(report.performance.volatility - expected[1])).toBeLessThan(tolerance);
-  expect(Math.abs(report.performance.sharpe - expected[2])).toBeLessThan(10 * tolerance);
+  expect(report.performance.sharpe).not.toBeNull();
+  expect(Math.abs((report.performance.sharpe ?? Number.NaN) - expected[2])).toBeLessThan(10 * tolerance);
 }
 
 describe('ballast optimize on stock_prices.csv', () => {
@@ -237,6 +238,30 @@ describe('ballast optimize on stock_prices.csv', () => {
     );
     expect(Math.abs(sum(report.weights))).toBeLessThan(1e-12);
     expectTuple(report, [1.13434841843883, 0.9896404148973286, 1.1260134506071473]);
+  });
+
+  it('a zero-volatility answer has no Sharpe ratio: null with a warning, never a bare null or -Infinity', async () => {
+    // Market neutral with a zero target return: the empty book is optimal, and (0 - 0.02) / 0 is -∞.
+    const args = [
+      '--prices',
+      fixture,
+      '--objective',
+      'efficient-return',
+      '--target-return',
+      '0',
+      '--bounds=-1,1',
+      '--market-neutral',
+    ];
+    const report = await json(...args);
+    expect(Object.values(report.weights).every((w) => Math.abs(w) < 1e-12)).toBe(true);
+    expect(report.performance.volatility).toBe(0);
+    expect(report.performance.sharpe).toBeNull();
+    expect(report.diagnostics.warnings).toContain(
+      'performance.sharpe is null: the portfolio has zero volatility, so (expected return - risk-free rate) / volatility is undefined',
+    );
+    const text = await run(...args);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/volatility 0\.00% {2}Sharpe n\/a/);
   });
 
   it('hrp matches weights_hrp.csv (test_hrp_portfolio) to 1e-12', async () => {

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { type CliContext, CliUsageError, writeJson } from '../cli-context';
 import { parseDateOption, parseNumberOption, parseSymbolList } from '../inputs/prices-file';
 import { readPriceSeries, readReturnSeries, selectSeries } from '../inputs/series-file';
+import { assertFiniteDocument } from '../inputs/dated-columns';
 import { readJsonFile } from '../inputs/json-file';
 import { formatTable } from '../table';
 import { type RegisterCommand } from './index';
@@ -296,7 +297,42 @@ function needsHighs(constraints: ConstraintsFile | undefined): boolean {
   );
 }
 
-function formatReport(report: OptimizeReport): string {
+/** The `--json` document: the report, with a Sharpe ratio that does not exist shown as null and why. */
+export interface OptimizeDocument {
+  readonly weights: OptimizeReport['weights'];
+  readonly performance: {
+    readonly expectedReturn: number;
+    readonly volatility: number;
+    readonly sharpe: number | null;
+  };
+  readonly diagnostics: Omit<OptimizeReport['diagnostics'], 'warnings'> & { readonly warnings: string[] };
+}
+
+/**
+ * A portfolio of zero volatility (a market-neutral book at a zero target, say) has no Sharpe ratio:
+ * the library's quotient is ±∞ or NaN, which JSON.stringify would print as a bare null. It becomes
+ * null with a warning that says why; any other non-finite number is a bug and fails loudly.
+ */
+export function optimizeDocument(report: OptimizeReport): OptimizeDocument {
+  const { expectedReturn, volatility, sharpe } = report.performance;
+  const warnings = [...report.diagnostics.warnings];
+  let shownSharpe: number | null = sharpe;
+  if (!Number.isFinite(sharpe) && volatility === 0) {
+    shownSharpe = null;
+    warnings.push(
+      'performance.sharpe is null: the portfolio has zero volatility, so (expected return - risk-free rate) / volatility is undefined',
+    );
+  }
+  const document: OptimizeDocument = {
+    weights: report.weights,
+    performance: { expectedReturn, volatility, sharpe: shownSharpe },
+    diagnostics: { ...report.diagnostics, warnings },
+  };
+  assertFiniteDocument(document);
+  return document;
+}
+
+function formatReport(report: OptimizeDocument): string {
   const rows = Object.entries(report.weights)
     .sort(([, a], [, b]) => b - a)
     .map(([symbol, weight]) => [symbol, weight.toFixed(6), `${(weight * 100).toFixed(2)}%`]);
@@ -304,7 +340,7 @@ function formatReport(report: OptimizeReport): string {
   const d = report.diagnostics;
   const lines = [
     formatTable(['symbol', 'weight', 'percent'], rows, ['left', 'right', 'right']),
-    `expected return ${(p.expectedReturn * 100).toFixed(2)}%  volatility ${(p.volatility * 100).toFixed(2)}%  Sharpe ${p.sharpe.toFixed(4)}`,
+    `expected return ${(p.expectedReturn * 100).toFixed(2)}%  volatility ${(p.volatility * 100).toFixed(2)}%  Sharpe ${p.sharpe === null ? 'n/a' : p.sharpe.toFixed(4)}`,
     `solver ${d.solver}, ${d.iterations} iterations; estimate ${d.timingsMs.estimate.toFixed(1)} ms, solve ${d.timingsMs.solve.toFixed(1)} ms${d.fallbackUsed === null ? '' : `; answered by fallback ${d.fallbackUsed}`}`,
     ...d.warnings.map((warning) => `warning: ${warning}`),
   ];
@@ -362,7 +398,7 @@ export const registerOptimizeCommand: RegisterCommand = (program: Command, conte
     )
     .option('--json', 'print one JSON document on stdout')
     .action(async (options: OptimizeOptions) => {
-      const report = optimizePortfolio(await buildRequest(context, options));
+      const report = optimizeDocument(optimizePortfolio(await buildRequest(context, options)));
       if (options.json) writeJson(context, report);
       else context.stdout(formatReport(report));
     });
