@@ -16,6 +16,11 @@ export class UnreadableBuyPolicyError extends Error {
   override readonly name = 'UnreadableBuyPolicyError';
 }
 
+/** The cash buffer is a share of the account's value, and a symbol held in it has no price. */
+export class UnpricedCashBufferError extends Error {
+  override readonly name = 'UnpricedCashBufferError';
+}
+
 /**
  * The snapshot's policy as `ballast plan` reads it (`portfolioDocumentFromState`, then
  * `parsePortfolioFile`, the v1 `policy.minTradeValue` included), so that execution cuts buys with

@@ -19,7 +19,7 @@ import { ExecutionOrder, ExecutionProposal, LastPrice, PortfolioSnapshot } from 
 import { type DrivenOrder, type OrderStore } from './order-driver';
 import { brokerSubmissions, finishedOrders, unknownOutcomes } from './execution.metrics';
 import { assertTransition, type OrderStatus } from './order-status';
-import { buyPolicyOf } from './buy-policy';
+import { buyPolicyOf, UnpricedCashBufferError } from './buy-policy';
 import {
   accountValue,
   availableFunds,
@@ -373,7 +373,7 @@ export class OrderStoreService implements OrderStore {
         (symbol) => last.get(symbol) ?? used.get(symbol),
       );
       if ('missing' in valued) {
-        return new Error(
+        return new UnpricedCashBufferError(
           `the cash buffer (${policy.cashBuffer} of the account's value) needs a price for ${valued.missing.join(', ')}`,
         );
       }
