@@ -4,6 +4,7 @@ import { type PlanTaxReport, parseTaxPolicy, taxOfPlan } from '@ballast/domain-t
 import { type Command } from 'commander';
 import highsLoader from 'highs';
 import { type CliContext, CliUsageError, writeJson } from '../cli-context';
+import { assertFiniteDocument } from '../inputs/dated-columns';
 import { assertNothingAfter, readPortfolioFile } from '../inputs/portfolio-file';
 import { parseDateOption, pricesOnOrBefore, readWidePrices } from '../inputs/prices-file';
 import { formatTable } from '../table';
@@ -87,6 +88,8 @@ export const registerPlanCommand: RegisterCommand = (program: Command, context: 
         })),
       });
       const document = planDocument(plan, day.date, tax);
+      // Weights are floats: a NaN would print as a bare null in the JSON. It would be a bug: fail loudly.
+      assertFiniteDocument(document);
       if (options.json === true) writeJson(context, document);
       else context.stdout(planText(plan, day.date, tax));
     });
