@@ -100,6 +100,11 @@ export function checkCovariance(cov: SymmetricMatrix): void {
  */
 export function correlationMatrix(cov: SymmetricMatrix): SymmetricMatrix {
   checkCovariance(cov);
+  return correlationMatrixOfChecked(cov);
+}
+
+/** {@link correlationMatrix} of a covariance that is known to pass checkCovariance (the report's own). */
+export function correlationMatrixOfChecked(cov: SymmetricMatrix): SymmetricMatrix {
   const n = cov.size;
   const sd = new Float64Array(n);
   for (let i = 0; i < n; i += 1) {
@@ -151,6 +156,11 @@ export interface RiskContributions {
  */
 export function riskContributions(weights: Series, cov: SymmetricMatrix): RiskContributions {
   checkCovariance(cov);
+  return riskContributionsOfChecked(weights, cov);
+}
+
+/** {@link riskContributions} of a covariance that is known to pass checkCovariance (the report's own). */
+export function riskContributionsOfChecked(weights: Series, cov: SymmetricMatrix): RiskContributions {
   const w = checkedWeights(weights, cov.size);
   const sw = multiply(cov, w);
   let variance = 0;
@@ -176,6 +186,11 @@ export function riskContributions(weights: Series, cov: SymmetricMatrix): RiskCo
  */
 export function diversificationRatio(weights: Series, cov: SymmetricMatrix): number {
   checkCovariance(cov);
+  return diversificationRatioOfChecked(weights, cov);
+}
+
+/** {@link diversificationRatio} of a covariance that is known to pass checkCovariance (the report's own). */
+export function diversificationRatioOfChecked(weights: Series, cov: SymmetricMatrix): number {
   const w = checkedWeights(weights, cov.size);
   const n = cov.size;
   const sw = multiply(cov, w);
@@ -198,6 +213,11 @@ export function diversificationRatio(weights: Series, cov: SymmetricMatrix): num
  */
 export function effectiveNumberOfBets(weights: Series, cov: SymmetricMatrix): number {
   checkCovariance(cov);
+  return effectiveNumberOfBetsOfChecked(weights, cov);
+}
+
+/** {@link effectiveNumberOfBets} of a covariance that is known to pass checkCovariance (the report's own). */
+export function effectiveNumberOfBetsOfChecked(weights: Series, cov: SymmetricMatrix): number {
   const w = checkedWeights(weights, cov.size);
   const n = cov.size;
   const { values: lambda, projections } = symmetricEigenProjection(cov.values, n, w);

@@ -16,12 +16,13 @@ import {
   upCapture,
 } from './benchmark';
 import {
-  correlationMatrix,
+  checkCovariance,
+  correlationMatrixOfChecked,
   covarianceOfChecked,
-  diversificationRatio,
-  effectiveNumberOfBets,
+  diversificationRatioOfChecked,
+  effectiveNumberOfBetsOfChecked,
   matrixRows,
-  riskContributions,
+  riskContributionsOfChecked,
   type SymmetricMatrix,
 } from './decomposition';
 import { checkDates, weightedReturns } from './portfolio';
@@ -199,8 +200,18 @@ export function portfolioRiskReport(input: PortfolioReportInput): PortfolioRiskR
     for (const key of ['riskContributions', 'correlation', 'diversificationRatio', 'effectiveNumberOfBets'])
       reasons[key] = why;
   } else {
+    // Built exactly symmetric (one triangle mirrored) from checked returns, so the decomposition below
+    // skips the O(n²) check, with its column-strided reads, that each public function makes of a
+    // caller's matrix; only finiteness is left to check (returns near 1e154 overflow their squares),
+    // and checkCovariance then throws the error the public functions would.
     const cov = covarianceOfChecked(windowed);
-    for (let i = 0; i < cov.values.length; i += 1) cov.values[i] = (cov.values[i] as number) * periods;
+    let finite = true;
+    for (let i = 0; i < cov.values.length; i += 1) {
+      const v = (cov.values[i] as number) * periods;
+      cov.values[i] = v;
+      if (!Number.isFinite(v)) finite = false;
+    }
+    if (!finite) checkCovariance(cov);
     annualCov = cov;
   }
   const cov = annualCov;
@@ -208,7 +219,7 @@ export function portfolioRiskReport(input: PortfolioReportInput): PortfolioRiskR
     cov === null
       ? null
       : attempt('riskContributions', () => {
-          const d = riskContributions(weights, cov);
+          const d = riskContributionsOfChecked(weights, cov);
           return input.symbols.map((symbol, i) => ({
             symbol,
             weight: weights[i] as number,
@@ -222,11 +233,14 @@ export function portfolioRiskReport(input: PortfolioReportInput): PortfolioRiskR
       ? null
       : attempt('correlation', () => ({
           symbols: [...input.symbols],
-          matrix: matrixRows(correlationMatrix(cov)),
+          matrix: matrixRows(correlationMatrixOfChecked(cov)),
         }));
-  const dr = cov === null ? null : attempt('diversificationRatio', () => diversificationRatio(weights, cov));
+  const dr =
+    cov === null ? null : attempt('diversificationRatio', () => diversificationRatioOfChecked(weights, cov));
   const enb =
-    cov === null ? null : attempt('effectiveNumberOfBets', () => effectiveNumberOfBets(weights, cov));
+    cov === null
+      ? null
+      : attempt('effectiveNumberOfBets', () => effectiveNumberOfBetsOfChecked(weights, cov));
   const stressPortfolio = { dates: input.dates, symbols: input.symbols, returns: assets, weights };
   const stress = historicalStressChecked(stressPortfolio, {
     ...(b === undefined ? {} : { reference: b, referenceName: input.benchmarkName ?? 'benchmark' }),
