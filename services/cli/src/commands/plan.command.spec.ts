@@ -247,6 +247,36 @@ describe('ballast plan', () => {
     expect(run.stdout).toContain('Explanation');
   });
 
+  it('a holding without a target (target 0) has a null relative drift, and is sold off', async () => {
+    const dir = scratchFiles({
+      'household.json': withSmith((d) => (d['targets'] = { TLT: 0.7, EFA: 0.3 })),
+    });
+    const run = await ballast([
+      'plan',
+      '--portfolio',
+      path.join(dir, 'household.json'),
+      '--prices',
+      etfPrices,
+      '--json',
+    ]);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).not.toMatch(/NaN|Infinity/);
+    const plan = JSON.parse(run.stdout) as PlanJson & {
+      drift: { symbols: { symbol: string; relativeDrift: number | null }[] };
+    };
+    expect(plan.drift.symbols.find((row) => row.symbol === 'SPY')).toMatchObject({
+      target: 0,
+      relativeDrift: null,
+      outOfBand: true,
+    });
+    expect(plan.orders[0]).toMatchObject({
+      account: 'taxable',
+      side: 'sell',
+      symbol: 'SPY',
+      quantity: '120',
+    });
+  });
+
   it('uses the latest row on or before --as-of', async () => {
     // 2016-07-04 was a US holiday (no row): the row of 2016-07-01 is used.
     const run = await ballast([
