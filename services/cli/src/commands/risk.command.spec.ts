@@ -424,6 +424,49 @@ describe('ballast risk: bad input', () => {
         /--stress .*: invalid at shocks\.0\.symbolShocks\.SPY/,
       ],
       [
+        [
+          '--prices',
+          etf,
+          '--equal-weight',
+          '--stress',
+          file('s-misspelt.json', '{"shocks": [{"name": "crash", "symbolShock": {"SPY": -0.2}}]}'),
+        ],
+        /--stress .*: invalid at shocks\.0: Unrecognized key: "symbolShock"/,
+      ],
+      [
+        [
+          '--prices',
+          etf,
+          '--equal-weight',
+          '--stress',
+          file('s-groups-only.json', '{"shocks": [{"name": "crash", "groups": {"SPY": "equities"}}]}'),
+        ],
+        /--stress .*: invalid at shocks\.0: a shock needs symbolShocks or groupShocks \(groups alone move nothing\)/,
+      ],
+      ...['2008-02-30', '2008-13-45'].map((day): [string[], RegExp] => [
+        [
+          '--prices',
+          etf,
+          '--equal-weight',
+          '--stress',
+          file(`s-date-${day}.json`, `{"ranges": [{"name": "r", "from": "${day}", "to": "2009-03-09"}]}`),
+        ],
+        /--stress .*: invalid at ranges\.0\.from: not a calendar date/,
+      ]),
+      [
+        [
+          '--prices',
+          etf,
+          '--equal-weight',
+          '--stress',
+          file(
+            's-twice.json',
+            '{"ranges": [{"name": "GFC", "from": "2008-09-01", "to": "2009-03-09"}], "shocks": [{"name": "GFC", "symbolShocks": {"SPY": -0.2}}]}',
+          ),
+        ],
+        /--stress .*: invalid: scenario name GFC is given twice; each scenario needs its own name/,
+      ],
+      [
         ['--prices', 'no/such/file.csv'],
         /--prices no\/such\/file.csv: cannot read the file \(no such file\)/,
       ],

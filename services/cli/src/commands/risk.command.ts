@@ -38,29 +38,52 @@ interface RiskOptions {
 
 const weightsSchema = z.record(z.string(), z.number());
 
+/** `YYYY-MM-DD` that is a real calendar day: 2008-02-30 would otherwise replay an unintended window. */
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+  .refine((value) => {
+    // 2008-13-45 is an Invalid Date, whose toISOString would throw: test getTime first.
+    const day = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(value);
+  }, 'not a calendar date');
+
+/**
+ * Every object is strict: a misspelt key (`symbolShock` for `symbolShocks`) would otherwise be
+ * dropped and the scenario replayed as a shock of 0. A shock must shock something, and each scenario
+ * name is given once, since the output tells scenarios apart by name.
+ */
 const stressSchema = z
-  .object({
+  .strictObject({
     ranges: z
-      .array(
-        z.object({
-          name: z.string().min(1),
-          from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
-          to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
-        }),
-      )
+      .array(z.strictObject({ name: z.string().min(1), from: calendarDate, to: calendarDate }))
       .optional(),
     shocks: z
       .array(
-        z.object({
-          name: z.string().min(1),
-          symbolShocks: z.record(z.string(), z.number()).optional(),
-          groups: z.record(z.string(), z.string()).optional(),
-          groupShocks: z.record(z.string(), z.number()).optional(),
-        }),
+        z
+          .strictObject({
+            name: z.string().min(1),
+            symbolShocks: z.record(z.string(), z.number()).optional(),
+            groups: z.record(z.string(), z.string()).optional(),
+            groupShocks: z.record(z.string(), z.number()).optional(),
+          })
+          .refine(
+            (shock) =>
+              Object.keys(shock.symbolShocks ?? {}).length + Object.keys(shock.groupShocks ?? {}).length > 0,
+            'a shock needs symbolShocks or groupShocks (groups alone move nothing)',
+          ),
       )
       .optional(),
   })
-  .strict();
+  .superRefine((file, context) => {
+    const names = [...(file.ranges ?? []), ...(file.shocks ?? [])].map((scenario) => scenario.name);
+    const twice = names.filter((name, i) => names.indexOf(name) !== i);
+    if (twice.length > 0)
+      context.addIssue({
+        code: 'custom',
+        message: `scenario name ${[...new Set(twice)].join(', ')} is given twice; each scenario needs its own name`,
+      });
+  });
 
 /** The holdings and their weights: from --weights, --equal-weight, or the only column. */
 function chooseWeights(
