@@ -718,6 +718,24 @@ describe('ballast optimize on bad input', () => {
     expect(r.stderr).toMatch(/^ballast optimize: NonPositiveDefiniteCovarianceError: /);
   });
 
+  it('a per-asset bound whose lower end is above its upper end is a usage error naming the symbol', async () => {
+    const constraints = file('crossed-bounds.json', '{"bounds": {"AAPL": [0.5, 0.4]}}');
+    const r = await run(
+      '--prices',
+      fixture,
+      '--objective',
+      'min-volatility',
+      '--constraints',
+      constraints,
+      '--json',
+    );
+    expect([r.code, r.stdout, r.stderr]).toEqual([
+      2,
+      '',
+      `ballast optimize: --constraints ${constraints}: bounds.AAPL: lower 0.5 is above upper 0.4\n`,
+    ]);
+  });
+
   it('an option this run never reads is a usage error, not silently ignored', async () => {
     const target = await run(
       '--prices',

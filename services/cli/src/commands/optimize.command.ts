@@ -131,9 +131,15 @@ function assetBounds(
 ): OptimizeRequest['bounds'] {
   const perAsset = constraints?.bounds;
   if (!perAsset) return global;
-  for (const symbol of Object.keys(perAsset)) {
+  for (const [symbol, [lower, upper]] of Object.entries(perAsset)) {
     if (!symbols.includes(symbol)) {
       throw new CliUsageError(`--constraints ${file}: bounds.${symbol}: not one of the optimised symbols`);
+    }
+    // Checked here, by name: the optimizer only knows the asset's position ("asset 1").
+    if (lower > upper) {
+      throw new CliUsageError(
+        `--constraints ${file}: bounds.${symbol}: lower ${lower} is above upper ${upper}`,
+      );
     }
   }
   const lower = symbols.map((s) => perAsset[s]?.[0] ?? global?.lower ?? 0);
