@@ -70,7 +70,7 @@ export const registerBacktestCommand: RegisterCommand = (program: Command, conte
   program
     .command('demo')
     .description(
-      'The main job (`npm start`): six rebalancing policies for a sample household over real 2008-2016 ETF prices, compared.',
+      'The main job (`npm start`): nine rebalancing policies for a sample household over real 2008-2016 ETF prices, compared.',
     )
     .option('--json', 'print one JSON document on stdout')
     .option('--series', 'with --json, include the daily series')
