@@ -806,6 +806,8 @@ describe('ballast optimize on bad input', () => {
     const objective = await run('--prices', fixture, '--objective', 'max-return');
     expect(objective.code).toBe(2);
     expect(objective.stderr).toContain("argument 'max-return' is invalid");
+    const twice = await run('--prices', fixture, '--objective', 'hrp', '--symbols', 'AAPL,XOM,aapl');
+    expect([twice.code, twice.stderr]).toEqual([2, 'ballast optimize: --symbols: AAPL is given twice\n']);
     const symbol = await run('--prices', fixture, '--objective', 'hrp', '--symbols', 'AAPL,NOPE');
     expect([symbol.code, symbol.stderr]).toEqual([
       2,

@@ -15,13 +15,18 @@ export async function readWidePrices(context: CliContext, option: string, file: 
   }
 }
 
-/** `A,B , c` -> `['A', 'B', 'C']`; an empty list is a usage error naming the option. */
+/**
+ * `A,B , c` -> `['A', 'B', 'C']`; an empty list, or a symbol given twice (`spy,SPY`: the optimizer
+ * would see two identical columns and call the covariance singular), is a usage error naming the option.
+ */
 export function parseSymbolList(option: string, value: string): string[] {
   const symbols = value
     .split(',')
     .map((symbol) => symbol.trim().toUpperCase())
     .filter((symbol) => symbol !== '');
   if (symbols.length === 0) throw new CliUsageError(`${option}: expected a comma-separated list of symbols`);
+  const twice = symbols.find((symbol, i) => symbols.indexOf(symbol) !== i);
+  if (twice !== undefined) throw new CliUsageError(`${option}: ${twice} is given twice`);
   return symbols;
 }
 
