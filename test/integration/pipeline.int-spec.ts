@@ -57,7 +57,9 @@ import {
   PRICE_TICK_TOPIC,
   PRICES_RAW_TOPIC,
   REBALANCE_PROPOSED_TOPIC,
+  REBALANCE_REQUESTED_TOPIC,
   type RebalanceProposedPayload,
+  RISK_ALERT_TOPIC,
 } from '@ballast/contracts';
 import { createHighsSolver, type LinearSolver, planRebalance } from '@ballast/domain-planner';
 import { parsePortfolioFile, type PriceQuote } from '@ballast/domain-portfolio';
@@ -546,7 +548,11 @@ describe('the pipeline: a band crossed -> executed, explained orders and an upda
       [ORDERS_PROPOSED_TOPIC, portfolioId],
       [ORDERS_APPROVED_TOPIC, portfolioId],
       [ORDERS_EXECUTED_TOPIC, portfolioId],
+      [ORDERS_REJECTED_TOPIC, portfolioId],
+      [REBALANCE_REQUESTED_TOPIC, portfolioId],
+      [RISK_ALERT_TOPIC, portfolioId],
       [PRICE_TICK_TOPIC, 'SPY'],
+      [PRICE_STALE_TOPIC, 'SPY'],
       [PRICES_RAW_TOPIC, 'SPY'],
     ];
     for (const [name, key] of keyed) {
@@ -838,13 +844,24 @@ describe('the pipeline: a band crossed -> executed, explained orders and an upda
   it('dead-letters each poison message in the dead-letter topic of every consumer of its topic, with the reason', async () => {
     // Which group consumes what (see each service's README): the poison must be in each of these.
     const consumers: Record<string, string[]> = {
-      [PORTFOLIO_STATE_TOPIC]: ['monitor', 'optimizer-state', 'tax-state', 'execution', 'notification'],
+      [PORTFOLIO_STATE_TOPIC]: [
+        'monitor',
+        'optimizer-state',
+        'tax-state',
+        'execution',
+        'notification',
+        'market-data-portfolios',
+      ],
       [DRIFT_DETECTED_TOPIC]: ['optimizer', 'notification'],
       [REBALANCE_PROPOSED_TOPIC]: ['tax'],
       [ORDERS_PROPOSED_TOPIC]: ['api', 'notification'],
       [ORDERS_APPROVED_TOPIC]: ['execution'],
       [ORDERS_EXECUTED_TOPIC]: ['api', 'notification'],
-      [PRICE_TICK_TOPIC]: ['api-prices', 'execution-prices'],
+      [ORDERS_REJECTED_TOPIC]: ['api', 'monitor', 'notification'],
+      [REBALANCE_REQUESTED_TOPIC]: ['optimizer'],
+      [RISK_ALERT_TOPIC]: ['notification'],
+      [PRICE_TICK_TOPIC]: ['api-prices', 'execution-prices', 'monitor-ticks'],
+      [PRICE_STALE_TOPIC]: ['monitor', 'notification'],
       [PRICES_RAW_TOPIC]: ['market-data'],
     };
     const letters = () =>
