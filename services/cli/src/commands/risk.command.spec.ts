@@ -478,6 +478,27 @@ describe('ballast risk: bad input', () => {
     }
   });
 
+  it('holdings that never have a price together: HoldingsDoNotOverlapError gives each one its span', async () => {
+    const prices = file(
+      'disjoint.csv',
+      'date,OLD,NEW,EMPTY\n2024-01-02,10,,\n2024-01-03,11,,\n2024-01-04,,20,\n2024-01-05,,21,\n',
+    );
+    const r = await run(
+      '--prices',
+      prices,
+      '--weights',
+      file('w-disjoint.json', '{"OLD": 0.5, "NEW": 0.5}'),
+      '--json',
+    );
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toBe(
+      'ballast risk: HoldingsDoNotOverlapError: the holdings have a value together on 0 date(s), and 2 are needed for one return: OLD 2024-01-02..2024-01-03 (2); NEW 2024-01-04..2024-01-05 (2)\n',
+    );
+    const empty = await run('--prices', prices, '--equal-weight');
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('EMPTY has no value');
+  });
+
   it('a shock on a symbol the portfolio does not hold is UnknownSymbolError', async () => {
     const stress = file(
       's-typo.json',

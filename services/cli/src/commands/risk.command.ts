@@ -85,6 +85,34 @@ const stressSchema = z
       });
   });
 
+/**
+ * The holdings share too few dates to give one return (a column that is empty, or that starts after
+ * another ends): the message gives each holding's own span, which the bare "needs 2 observations, got
+ * 0" of the statistics would not.
+ */
+export class HoldingsDoNotOverlapError extends Error {
+  override readonly name = 'HoldingsDoNotOverlapError';
+}
+
+function checkHoldingsOverlap(
+  table: DatedColumns,
+  symbols: readonly string[],
+  commonDates: number,
+  needed: number,
+): void {
+  if (symbols.length < 2 || commonDates >= needed) return;
+  const spans = symbols.map((symbol) => {
+    const column = table.values[table.symbols.indexOf(symbol)] ?? [];
+    const present = table.dates.filter((_, t) => column[t] !== null && column[t] !== undefined);
+    return present.length === 0
+      ? `${symbol} has no value`
+      : `${symbol} ${present[0] as string}..${present[present.length - 1] as string} (${present.length})`;
+  });
+  throw new HoldingsDoNotOverlapError(
+    `the holdings have a value together on ${commonDates} date(s), and ${needed} are needed for one return: ${spans.join('; ')}`,
+  );
+}
+
 /** The holdings and their weights: from --weights, --equal-weight, or the only column. */
 function chooseWeights(
   table: DatedColumns,
@@ -163,6 +191,7 @@ export async function runRisk(options: RiskOptions, context: CliContext): Promis
       : await readJsonFile(context, '--stress', options.stress, stressSchema);
 
   const holdings = completeRows(table, chosen.symbols);
+  checkHoldingsOverlap(table, chosen.symbols, holdings.dates.length, kind === 'prices' ? 2 : 1);
   let benchmark: { name: string; table: DatedColumns } | undefined;
   if (options.benchmark !== undefined) {
     const b = await read(context, '--benchmark', options.benchmark);
