@@ -1,4 +1,9 @@
-import { type LinearProgram, type LinearSolution, type LinearSolver } from './linear-program';
+import {
+  type LinearProgram,
+  type LinearSolution,
+  type LinearSolver,
+  type LpVariable,
+} from './linear-program';
 
 /** One order's share variable in the planning program, with what rounding it needs to know. */
 export interface LegColumn {
@@ -60,8 +65,9 @@ const INTEGRAL = 1e-7;
  * "Production Planning by Mixed Integer Programming", 2006, section 3.6), with a rounding step that
  * usually makes the branch and bound unnecessary:
  *
- * 1. the LP relaxation (shares continuous, on/off switches in [0, 1]); its optimum L is a lower bound
- *    of every plan's objective, whole shares included;
+ * 1. the LP relaxation (shares continuous, on/off switches in [0, 1], or left out when they cannot
+ *    bind: {@link relaxationOf}); its optimum L is a lower bound of every plan's objective, whole
+ *    shares included;
  * 2. rounding ({@link roundRelaxation}): whole shares rounded the way that keeps every account's
  *    cash (buys down, sales up), then, account by account while cash allows, the roundings that
  *    bring a symbol closer to its target; every switch set to whether its leg trades. The program
@@ -85,26 +91,19 @@ export function solveRelaxAndFix(
   options: RelaxAndFixOptions = {},
 ): LinearSolution {
   if (program.variables.every((variable) => variable.kind === 'continuous')) return solver.solve(program);
-  const relaxed = solver.solve({
-    variables: program.variables.map((variable) => ({ ...variable, kind: 'continuous' })),
-    constraints: program.constraints,
-  });
+  const relaxation = relaxationOf(program, guide);
+  const relaxed = solver.solve(relaxation);
   if (relaxed.status !== 'optimal') return relaxed;
 
   if (options.roundFirst !== false && program.absoluteGap !== undefined) {
     const fixedValues = roundRelaxation(relaxed.values, guide);
     if (fixedValues !== undefined) {
-      const fixed = solver.solve({
-        variables: program.variables.map((variable) => {
-          const value = fixedValues.get(variable.name);
-          return value === undefined
-            ? { ...variable, kind: 'continuous' }
-            : { ...variable, kind: 'continuous', lower: value, upper: value };
-        }),
-        constraints: program.constraints,
-      });
+      const fixed = solver.solve(withRounding(relaxation, guide, fixedValues));
       if (fixed.status === 'optimal' && fixed.objective <= relaxed.objective + program.absoluteGap) {
-        return fixed;
+        // The switches the relaxation left out, at the values the rounding gave them.
+        const values = new Map(fixed.values);
+        for (const [name, value] of fixedValues) if (!values.has(name)) values.set(name, value);
+        return { ...fixed, values };
       }
     }
   }
@@ -124,6 +123,56 @@ export function solveRelaxAndFix(
   return restricted.status === 'optimal' || restricted.status === 'feasible'
     ? restricted
     : solver.solve(program);
+}
+
+/**
+ * The LP relaxation of the program: every variable continuous. Without a commission the on/off
+ * switches cost nothing and appear only in their legs' two link rows (`x <= upper y`,
+ * `price x >= minimum y`), which the relaxation satisfies for any x in [0, upper] (y = x / upper,
+ * since price x upper >= minimum for every leg the planner creates): the switches and those rows are
+ * left out, which halves the LP (5 accounts x 100 symbols: 897 columns and 206 rows instead of 1593
+ * and 1598) and its solve time, with the same optimum.
+ */
+function relaxationOf(program: LinearProgram, guide: RoundingGuide): LinearProgram {
+  const switches = new Set(
+    guide.legs.flatMap((leg) => (leg.switchName === undefined ? [] : [leg.switchName])),
+  );
+  const continuous = (variable: LpVariable): LpVariable => ({ ...variable, kind: 'continuous' });
+  if (guide.commission !== 0 || switches.size === 0) {
+    return { variables: program.variables.map(continuous), constraints: program.constraints };
+  }
+  return {
+    variables: program.variables.filter((variable) => !switches.has(variable.name)).map(continuous),
+    constraints: program.constraints.filter(
+      (constraint) => !constraint.terms.some((term) => switches.has(term.variable)),
+    ),
+  };
+}
+
+/**
+ * The relaxation with the rounding's values fixed: a variable the rounding sets is fixed there; when
+ * the relaxation has no switches, a leg's switch becomes its bounds (off: at zero; on: at least its
+ * minimum), which is what the link rows say.
+ */
+function withRounding(
+  relaxation: LinearProgram,
+  guide: RoundingGuide,
+  fixedValues: ReadonlyMap<string, number>,
+): LinearProgram {
+  const switchOf = new Map(guide.legs.map((leg) => [leg.name, leg]));
+  return {
+    variables: relaxation.variables.map((variable) => {
+      const value = fixedValues.get(variable.name);
+      if (value !== undefined) return { ...variable, lower: value, upper: value };
+      const leg = switchOf.get(variable.name);
+      const on = leg?.switchName === undefined ? undefined : fixedValues.get(leg.switchName);
+      if (leg === undefined || on === undefined) return variable;
+      return on > 0.5
+        ? { ...variable, lower: Math.min(variable.upper, leg.minimum / leg.price) }
+        : { ...variable, lower: 0, upper: 0 };
+    }),
+    constraints: relaxation.constraints,
+  };
 }
 
 /**
