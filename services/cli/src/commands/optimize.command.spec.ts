@@ -776,6 +776,36 @@ describe('ballast optimize on bad input', () => {
     const aversion = await run('--prices', fixture, '--objective', 'min-volatility', '--risk-aversion', '3');
     expect(aversion.code).toBe(2);
     expect(aversion.stderr).toContain('--risk-aversion is read only by max-quadratic-utility');
+    const budgets = file('budgets-only.json', '{"riskBudgets": {"AAPL": 1, "XOM": 1}}');
+    const unusedBudgets = await run(
+      '--prices',
+      fixture,
+      '--symbols',
+      'AAPL,XOM',
+      '--objective',
+      'min-volatility',
+      '--constraints',
+      budgets,
+    );
+    expect([unusedBudgets.code, unusedBudgets.stderr]).toEqual([
+      2,
+      `ballast optimize: --constraints ${budgets}: riskBudgets are read only by risk-parity; this run optimises min-volatility\n`,
+    ]);
+    const current = file('current-only.json', '{"currentWeights": {"AAPL": 0.5, "XOM": 0.5}}');
+    const unusedCurrent = await run(
+      '--prices',
+      fixture,
+      '--symbols',
+      'AAPL,XOM',
+      '--objective',
+      'min-volatility',
+      '--constraints',
+      current,
+    );
+    expect([unusedCurrent.code, unusedCurrent.stderr]).toEqual([
+      2,
+      `ballast optimize: --constraints ${current}: currentWeights are read only with transactionCost, turnoverLimit or the previous-weights fallback step\n`,
+    ]);
     // The same options are accepted where a fallback step or a model reads them.
     const fallback = await json(
       '--prices',

@@ -202,6 +202,34 @@ function rejectUnusedOptions(options: OptimizeOptions, steps: readonly string[])
   }
 }
 
+/**
+ * The same for the `--constraints` keys that the optimizer would pass over without a word (the
+ * others it refuses by name where they do not apply): risk budgets outside risk parity, and current
+ * weights that no cost, turnover limit or previous-weights fallback reads.
+ */
+function rejectUnusedConstraints(
+  constraints: ConstraintsFile | undefined,
+  steps: readonly string[],
+  file: string,
+): void {
+  if (constraints === undefined) return;
+  if (constraints.riskBudgets !== undefined && !steps.includes('risk-parity')) {
+    throw new CliUsageError(
+      `--constraints ${file}: riskBudgets are read only by risk-parity; this run optimises ${steps.join(' then ')}`,
+    );
+  }
+  if (
+    constraints.currentWeights !== undefined &&
+    constraints.transactionCost === undefined &&
+    constraints.turnoverLimit === undefined &&
+    !steps.includes('previous-weights')
+  ) {
+    throw new CliUsageError(
+      `--constraints ${file}: currentWeights are read only with transactionCost, turnoverLimit or the previous-weights fallback step`,
+    );
+  }
+}
+
 async function loadReturns(context: CliContext, options: OptimizeOptions): Promise<SeriesMatrix> {
   if ((options.prices === undefined) === (options.returns === undefined)) {
     throw new CliUsageError('give exactly one of --prices FILE and --returns FILE');
@@ -238,6 +266,7 @@ async function buildRequest(context: CliContext, options: OptimizeOptions): Prom
       ? undefined
       : await readJsonFile(context, '--constraints', options.constraints, constraintsSchema);
   const constraintsFile = options.constraints ?? '';
+  rejectUnusedConstraints(constraints, [options.objective, ...(fallback ?? [])], constraintsFile);
   if (constraints?.currentWeights) {
     checkSymbols('currentWeights', constraintsFile, returns.symbols, constraints.currentWeights);
   }
