@@ -195,6 +195,21 @@ describe('ballast signals: bad input', () => {
     expect(doc.regime).toMatchObject({ regime: 'low-vol', realizedVolatility: 0, drawdown: 0 });
   });
 
+  it('a column without a price: every null field has its reason, and the regime of that column is null with why', async () => {
+    const path = join(scratch, 'empty-column.csv');
+    writeFileSync(path, 'date,X,Y\n2024-01-02,,100\n2024-01-03,,101\n2024-01-04,,102\n');
+    const doc = await json('--prices', path, '--benchmark', 'X');
+    const x = doc.symbols[0];
+    expect(x).toMatchObject({ symbol: 'X', lastDate: null, close: null, sma: null, rsi: null });
+    expect(x?.undefinedReasons).toMatchObject({
+      lastDate: 'no price of X in the file',
+      close: 'no price of X in the file',
+      sma: 'needs 50 prices, has 0',
+    });
+    expect(doc.symbols[1]?.undefinedReasons['close']).toBeUndefined();
+    expect(doc.regime).toMatchObject({ regime: null, reason: 'no price of X in the file' });
+  });
+
   it('NaN or infinite prices, unknown symbols and a missing --prices are usage errors', async () => {
     const nan = join(scratch, 'nan.csv');
     writeFileSync(nan, 'date,X\n2024-01-02,100\n2024-01-03,NaN\n');

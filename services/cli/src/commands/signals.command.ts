@@ -81,6 +81,11 @@ function symbolSignals(table: DatedColumns, symbol: string): SymbolSignals {
     if (snapshot[key] === null && reasons[key] === undefined)
       reasons[key] = `needs ${NEEDS[key]} prices, has ${closes.length}`;
   const close = closes.length === 0 ? null : (closes[closes.length - 1] as number);
+  if (close === null) {
+    // An empty column: every field is null, and each says why, as the indicators do.
+    reasons['lastDate'] = `no price of ${symbol} in the file`;
+    reasons['close'] = `no price of ${symbol} in the file`;
+  }
   return {
     symbol,
     lastDate: dates.length === 0 ? null : (dates[dates.length - 1] as string),
