@@ -160,9 +160,16 @@ export function productGram(
   if (acc === null) return null;
   const np = roundUp4(n);
   const out = new Float64Array(n * n);
-  for (let j = 0; j < n; j += 1) {
-    const col = j * np;
-    for (let i = 0; i < n; i += 1) out[i * n + j] = acc[col + i] as number;
+  // The column-major accumulator transposed into row-major `out` in blocks, as in symmetricGram.
+  for (let j0 = 0; j0 < n; j0 += MIRROR_BLOCK) {
+    const j1 = Math.min(n, j0 + MIRROR_BLOCK);
+    for (let i0 = 0; i0 < n; i0 += MIRROR_BLOCK) {
+      const i1 = Math.min(n, i0 + MIRROR_BLOCK);
+      for (let j = j0; j < j1; j += 1) {
+        const col = j * np;
+        for (let i = i0; i < i1; i += 1) out[i * n + j] = acc[col + i] as number;
+      }
+    }
   }
   return out;
 }
