@@ -56,6 +56,8 @@ export {
   type OptimizeRequest,
   RISK_MODELS,
   type RiskModelName,
+  shortHistoryWarnings,
+  singularCovarianceReason,
 } from './lib/optimize-portfolio';
 export {
   absoluteViews,

@@ -86,7 +86,13 @@ function prepare(input: MeanVarianceInput, needReturns: boolean): Prepared {
   if (needReturns && !mu) throw new InvalidInputError('this objective needs expected returns');
   if (mu) {
     if (mu.length !== n) throw new InvalidInputError(`${mu.length} expected returns for ${n} assets`);
-    if (mu.some((x) => !isFiniteNumber(x))) throw new InvalidInputError('expected returns are not finite');
+    const bad = input.symbols.filter((_, i) => !isFiniteNumber(mu[i] as number));
+    if (bad.length > 0) {
+      // Usually prices read as returns: compounding 100 + 1 per period overflows to Infinity.
+      throw new InvalidInputError(
+        `expected returns are not finite for ${bad.join(', ')}${bad.length === n ? ' (were prices given as returns?)' : ''}`,
+      );
+    }
   }
   const gamma = input.l2Gamma ?? 0;
   if (!(gamma >= 0) || !isFiniteNumber(gamma))

@@ -12,6 +12,7 @@ import {
   NonPositiveDefiniteCovarianceError,
   optimizePortfolio,
   type SeriesMatrix,
+  shortHistoryWarnings,
 } from '../index';
 import { stockReturns } from '../testing/pyportfolioopt-data';
 
@@ -130,6 +131,37 @@ describe('optimizePortfolio', () => {
       optimizePortfolio({ returns: short, objective: 'min-volatility', fallback: ['hrp'] }).diagnostics
         .fallbackUsed,
     ).toBe('hrp');
+  });
+
+  it('warns when a symbol has under half the rows and under a year of returns, and still answers', () => {
+    const n = returns.symbols.length;
+    const rows = returns.dates.length;
+    const values = Float64Array.from(returns.values);
+    // XOM (the last column) "lists" 40 rows before the end: 40 returns of the file's rows.
+    for (let t = 0; t < rows - 40; t += 1) values[t * n + n - 1] = Number.NaN;
+    const late: SeriesMatrix = { ...returns, values };
+    const last = returns.symbols[n - 1] as string;
+    expect(shortHistoryWarnings(late)).toEqual([
+      `${last} has only 40 of ${rows} returns: its expected return and covariances rest on 40 observations`,
+    ]);
+    expect(shortHistoryWarnings(returns)).toEqual([]);
+    const r = optimizePortfolio({ returns: late, objective: 'min-volatility' });
+    expect(r.diagnostics.warnings).toContain(shortHistoryWarnings(late)[0]);
+  });
+
+  it('names the symbols whose expected returns are not finite (prices read as returns overflow)', () => {
+    const prices: SeriesMatrix = {
+      symbols: ['A', 'B'],
+      dates: Array.from({ length: 400 }, (_, t) => String(t)),
+      // Price levels (about 100 and 50) read as returns: (1 + 100)^(252) overflows.
+      values: Float64Array.from({ length: 800 }, (_, k) => {
+        const t = Math.floor(k / 2);
+        return k % 2 === 0 ? 100 + 0.01 * t + (t % 3) : 50 + 0.02 * t + (t % 5) * 0.5;
+      }),
+    };
+    expect(() => optimizePortfolio({ returns: prices, objective: 'max-sharpe' })).toThrow(
+      'invalid input: expected returns are not finite for A, B (were prices given as returns?)',
+    );
   });
 
   it('refuses options an objective cannot honour instead of ignoring them', () => {

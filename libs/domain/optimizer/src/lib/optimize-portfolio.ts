@@ -216,6 +216,29 @@ export function assertNoConstantSeries(returns: SeriesMatrix): void {
   }
 }
 
+/**
+ * A symbol listed late has its mean and covariances estimated from its own few returns (pairwise-
+ * complete observations), which can make it look riskless or brilliant by chance; the answer is
+ * still given, as PyPortfolioOpt gives it, but the report says which estimates rest on little data:
+ * fewer than half the rows and fewer than a year (252) of returns.
+ */
+export function shortHistoryWarnings(returns: SeriesMatrix): string[] {
+  const n = returns.symbols.length;
+  const rows = rowCount(returns);
+  const threshold = Math.min(rows / 2, 252);
+  const warnings: string[] = [];
+  for (let j = 0; j < n; j += 1) {
+    let present = 0;
+    for (let t = 0; t < rows; t += 1) if (!isMissing(returns.values[t * n + j] as number)) present += 1;
+    if (present < threshold) {
+      warnings.push(
+        `${returns.symbols[j] ?? j} has only ${present} of ${rows} returns: its expected return and covariances rest on ${present} observations`,
+      );
+    }
+  }
+  return warnings;
+}
+
 /** User forecasts in symbol order; every symbol needs one, and only known symbols may have one. */
 function forecastVector(
   symbols: readonly string[],
@@ -595,7 +618,7 @@ export function optimizePortfolio(request: OptimizeRequest): OptimizeReport {
   const t0 = clock();
   const e = estimate(request);
   const t1 = clock();
-  const warnings: string[] = [...e.risk.warnings];
+  const warnings: string[] = [...shortHistoryWarnings(request.returns), ...e.risk.warnings];
   const steps: readonly (ObjectiveName | FallbackStep)[] = [request.objective, ...(request.fallback ?? [])];
   let solved: Solved | undefined;
   let used: FallbackStep | null = null;

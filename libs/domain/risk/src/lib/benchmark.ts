@@ -89,8 +89,10 @@ export function alphaBeta(
   const periods = periodsOf(options);
   const rf = options.riskFree ?? 0;
   checkFinite('riskFree', rf);
-  const { r, b } = pair(returns, benchmark, 'alpha', 2, options);
-  const betaValue = betaCore(r, b, 'alpha');
+  const { r, b } = pair(returns, benchmark, 'beta (and so alpha)', 2, options);
+  // Both are undefined together (alpha needs beta): the error names both, so that a report that
+  // shows it as the reason of either field does not call beta "alpha".
+  const betaValue = betaCore(r, b, 'beta (and so alpha)');
   return { alpha: alphaCore(r, b, rf, periods, betaValue), beta: betaValue };
 }
 
