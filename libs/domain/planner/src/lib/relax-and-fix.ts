@@ -185,7 +185,9 @@ function withRounding(
  *   the two sizes a leg may have.
  * - Whole shares: buys rounded down and sales up (within holdings), which only adds cash; a leg
  *   rounded below its minimum trade is dropped (a buy) or raised to the minimum (a sale, within
- *   holdings); then a local search over one-share moves (below). Switches follow the share counts.
+ *   holdings); then a local search over one-share moves (below), in which a leg below its minimum
+ *   jumps to it or to zero, and buys the LP leaves at zero may take cash no traded leg can use.
+ *   Switches follow the share counts.
  */
 export function roundRelaxation(
   relaxed: ReadonlyMap<string, number>,
@@ -232,19 +234,24 @@ export function roundRelaxation(
   // buffer, costs) stays spread as underweights instead of overshooting a symbol at the expense of
   // another. Then single moves and swaps (one leg heavier, another lighter) while one lowers the
   // objective: the swaps fill what cash is left with the share prices that fit it.
+  // The legs the LP trades, per account, and the buys it leaves at zero, which may take what cash
+  // the traded legs cannot use (the fill below only: a new order must reach the minimum trade).
   const byAccount = new Map<number, number[]>();
+  const newBuys = new Map<number, number[]>();
   guide.legs.forEach((leg, k) => {
     if ((relaxed.get(leg.name) ?? 0) > ZERO) pushTo(byAccount, leg.accountIndex, k);
+    else if (leg.side === 'buy') pushTo(newBuys, leg.accountIndex, k);
   });
-  for (const [account, legs] of byAccount) {
-    const floor = guide.cashFloor.get(account) ?? -Infinity;
-    const room = () => (cashLeft.get(account) ?? 0) - floor + ZERO;
+  const room = (account: number) =>
+    (cashLeft.get(account) ?? 0) - (guide.cashFloor.get(account) ?? -Infinity) + ZERO;
+  for (const [account, traded] of byAccount) {
+    const legs = [...traded, ...(newBuys.get(account) ?? [])];
     for (;;) {
       let best: Move | undefined;
       let bestRate = 0;
       for (const k of legs) {
         const heavier = move(k, 1, 0);
-        if (heavier === undefined || heavier.gain <= 0 || -heavier.cash > room()) continue;
+        if (heavier === undefined || heavier.gain <= 0 || -heavier.cash > room(account)) continue;
         const rate = heavier.cash < 0 ? heavier.gain / -heavier.cash : Infinity;
         if (
           best === undefined ||
@@ -258,34 +265,44 @@ export function roundRelaxation(
       if (best === undefined) break;
       apply(best);
     }
-    for (let step = 0; step < 4 * legs.length; step += 1) {
-      let best: Move[] | undefined;
-      let bestGain = ZERO;
-      for (const i of legs) {
-        for (const direction of [1, -1] as const) {
-          const single = move(i, direction, 0);
-          if (single !== undefined && single.gain > bestGain && -single.cash <= room()) {
-            best = [single];
-            bestGain = single.gain;
+  }
+  // Accounts share symbols: a move in one changes what helps in another, so the improving moves
+  // sweep the accounts until a sweep changes nothing (a few sweeps at most).
+  for (let sweep = 0; sweep < 5; sweep += 1) {
+    let moved = false;
+    for (const [account, traded] of byAccount) {
+      const legs = [...traded, ...(newBuys.get(account) ?? []).filter((k) => (shares[k] ?? 0) > 0)];
+      for (let step = 0; step < 4 * legs.length; step += 1) {
+        let best: Move[] | undefined;
+        let bestGain = ZERO;
+        for (const i of legs) {
+          for (const direction of [1, -1] as const) {
+            const single = move(i, direction, 0);
+            if (single !== undefined && single.gain > bestGain && -single.cash <= room(account)) {
+              best = [single];
+              bestGain = single.gain;
+            }
+          }
+          const heavier = move(i, 1, 0);
+          if (heavier === undefined) continue;
+          for (const j of legs) {
+            if (j === i) continue;
+            const sameSymbol = guide.legs[j]?.symbol === guide.legs[i]?.symbol;
+            const lighter = move(j, -1, sameSymbol ? heavier.dollars : 0, heavier.cashMoved);
+            if (lighter === undefined) continue;
+            const gain = heavier.gain + lighter.gain;
+            if (gain > bestGain && -(heavier.cash + lighter.cash) <= room(account)) {
+              best = [heavier, lighter];
+              bestGain = gain;
+            }
           }
         }
-        const heavier = move(i, 1, 0);
-        if (heavier === undefined) continue;
-        for (const j of legs) {
-          if (j === i) continue;
-          const sameSymbol = guide.legs[j]?.symbol === guide.legs[i]?.symbol;
-          const lighter = move(j, -1, sameSymbol ? heavier.dollars : 0, heavier.cashMoved);
-          if (lighter === undefined) continue;
-          const gain = heavier.gain + lighter.gain;
-          if (gain > bestGain && -(heavier.cash + lighter.cash) <= room()) {
-            best = [heavier, lighter];
-            bestGain = gain;
-          }
-        }
+        if (best === undefined) break;
+        for (const chosen of best) apply(chosen);
+        moved = true;
       }
-      if (best === undefined) break;
-      for (const chosen of best) apply(chosen);
     }
+    if (!moved) break;
   }
 
   guide.legs.forEach((leg, k) => {
@@ -305,10 +322,14 @@ export function roundRelaxation(
   function move(k: number, direction: 1 | -1, shift: number, cashShift = 0): Move | undefined {
     const leg = guide.legs[k] as LegColumn;
     const count = shares[k] ?? 0;
-    const next = leg.side === 'buy' ? count + direction : count - direction;
-    if (next < 0 || next > leg.upper || (next > 0 && next * leg.price < leg.minimum)) return undefined;
+    let next = leg.side === 'buy' ? count + direction : count - direction;
+    // Below the minimum trade a leg jumps: up to the fewest shares that reach it, or down to nothing.
+    if (next > 0 && next * leg.price < leg.minimum) {
+      next = next > count ? Math.ceil(leg.minimum / leg.price - INTEGRAL) : 0;
+    }
+    if (next < 0 || next > leg.upper) return undefined;
     const orders = (next > 0 ? 1 : 0) - (count > 0 ? 1 : 0);
-    const dollars = direction * leg.price;
+    const dollars = (leg.side === 'buy' ? next - count : count - next) * leg.price;
     const gap = (distance.get(leg.symbol) ?? 0) - shift;
     const cashMoved = leg.cashMovementPerShare * (next - count) - guide.commission * orders;
     const cashCloser =
