@@ -209,6 +209,78 @@ function tridiagonalRows(): string[] {
   ];
 }
 
+/**
+ * `panelColumn(np, n, k0, c)`: the left-looking update of column `c` of a Cholesky panel in the
+ * column-major matrix at address 0 (leading dimension `np`): `L(i, c) -= Σ_{k0 <= k < c} L(i, k) L(c, k)`
+ * for rows i in [c, n), four columns k per sweep and then one at a time, every row subtracting its
+ * products one after another; rows two at a time as f64x2 and the odd row left over alone. The
+ * JavaScript loop of src/lib/cholesky.ts does the same operations in the same order.
+ */
+function panelColumn(): string[] {
+  const sweep = (columns: number): string[] => {
+    const lines: string[] = [];
+    for (let q = 0; q < columns; q += 1) {
+      lines.push(
+        `(local.set $col${q} (i32.shl (i32.mul (i32.add (local.get $k) (i32.const ${q})) (local.get $np)) (i32.const 3)))`,
+      );
+      lines.push(
+        `(local.set $l${q} (f64.load (i32.add (local.get $col${q}) (i32.shl (local.get $c) (i32.const 3)))))`,
+      );
+      lines.push(`(local.set $L${q} (f64x2.splat (local.get $l${q})))`);
+    }
+    const vector = ['(local.set $X (v128.load (i32.add (local.get $colC) (local.get $ib))))'];
+    const scalar = ['(local.set $x (f64.load (i32.add (local.get $colC) (local.get $ib))))'];
+    for (let q = 0; q < columns; q += 1) {
+      vector.push(
+        `(local.set $X (f64x2.sub (local.get $X) (f64x2.mul (v128.load (i32.add (local.get $col${q}) (local.get $ib))) (local.get $L${q}))))`,
+      );
+      scalar.push(
+        `(local.set $x (f64.sub (local.get $x) (f64.mul (f64.load (i32.add (local.get $col${q}) (local.get $ib))) (local.get $l${q}))))`,
+      );
+    }
+    vector.push('(v128.store (i32.add (local.get $colC) (local.get $ib)) (local.get $X))');
+    scalar.push('(f64.store (i32.add (local.get $colC) (local.get $ib)) (local.get $x))');
+    return [
+      ...lines,
+      '(local.set $i (local.get $c))',
+      '(block $doneRows',
+      '  (loop $nextRows',
+      '    (br_if $doneRows (i32.ge_u (i32.add (local.get $i) (i32.const 1)) (local.get $n)))',
+      '    (local.set $ib (i32.shl (local.get $i) (i32.const 3)))',
+      ...indent(vector, 2),
+      '    (local.set $i (i32.add (local.get $i) (i32.const 2)))',
+      '    (br $nextRows)))',
+      '(if (i32.lt_u (local.get $i) (local.get $n))',
+      '  (then',
+      '    (local.set $ib (i32.shl (local.get $i) (i32.const 3)))',
+      ...indent(scalar, 2),
+      '  ))',
+    ];
+  };
+  return [
+    '(func (export "panelColumn") (param $np i32) (param $n i32) (param $k0 i32) (param $c i32)',
+    '  (local $k i32) (local $i i32) (local $ib i32) (local $colC i32)',
+    '  (local $col0 i32) (local $col1 i32) (local $col2 i32) (local $col3 i32)',
+    '  (local $l0 f64) (local $l1 f64) (local $l2 f64) (local $l3 f64) (local $x f64)',
+    '  (local $L0 v128) (local $L1 v128) (local $L2 v128) (local $L3 v128) (local $X v128)',
+    '  (local.set $colC (i32.shl (i32.mul (local.get $c) (local.get $np)) (i32.const 3)))',
+    '  (local.set $k (local.get $k0))',
+    '  (block $doneFours',
+    '    (loop $nextFour',
+    '      (br_if $doneFours (i32.ge_s (i32.add (local.get $k) (i32.const 3)) (local.get $c)))',
+    ...indent(sweep(4), 3),
+    '      (local.set $k (i32.add (local.get $k) (i32.const 4)))',
+    '      (br $nextFour)))',
+    '  (block $doneOnes',
+    '    (loop $nextOne',
+    '      (br_if $doneOnes (i32.ge_s (local.get $k) (local.get $c)))',
+    ...indent(sweep(1), 3),
+    '      (local.set $k (i32.add (local.get $k) (i32.const 1)))',
+    '      (br $nextOne)))',
+    ')',
+  ];
+}
+
 /** The whole module: one exported, growable memory and the kernels. */
 export function linalgWat(): string {
   return [
@@ -217,6 +289,7 @@ export function linalgWat(): string {
     '  (memory (export "memory") 1)',
     ...indent(gramTiles(), 1),
     ...indent(tridiagonalRows(), 1),
+    ...indent(panelColumn(), 1),
     ')',
     '',
   ].join('\n');

@@ -1,5 +1,5 @@
 import { DimensionMismatchError } from './errors';
-import { backendFor, type GramOptions } from './gram';
+import { backendFor, type GramOptions, wasmOrNull } from './gram';
 import { jsTileBackend } from './gram-js';
 
 /**
@@ -63,6 +63,7 @@ function factor(matrix: ArrayLike<number>, n: number, options: CholeskyOptions):
   const reserved = wanted.reserve(size);
   // WebAssembly memory that cannot grow that far: the JavaScript tiles on an ordinary array.
   const backend = reserved === null ? jsTileBackend : wanted;
+  const wasm = reserved === null ? null : wasmOrNull(options.kernel);
   const m = reserved ?? new Float64Array(size);
   // Column-major lower triangle with leading dimension np: L(i, j) at m[j np + i], i ≥ j, so that a
   // column of the panel is contiguous, and the tiles (which write whole 4 x 4 blocks) stay in bounds.
@@ -86,32 +87,8 @@ function factor(matrix: ArrayLike<number>, n: number, options: CholeskyOptions):
     for (let c = k0; c < k1; c += 1) {
       const colC = c * np;
       // Column c less the block's earlier columns (the earlier blocks were subtracted by the updates).
-      // Four columns per sweep over column c (one load and store of it per four multiply-adds), the
-      // subtractions still one after another in k.
-      let k = k0;
-      for (; k + 3 < c; k += 4) {
-        const col0 = k * np;
-        const col1 = col0 + np;
-        const col2 = col1 + np;
-        const col3 = col2 + np;
-        const l0 = m[col0 + c] as number;
-        const l1 = m[col1 + c] as number;
-        const l2 = m[col2 + c] as number;
-        const l3 = m[col3 + c] as number;
-        for (let i = c; i < n; i += 1) {
-          let x = m[colC + i] as number;
-          x -= (m[col0 + i] as number) * l0;
-          x -= (m[col1 + i] as number) * l1;
-          x -= (m[col2 + i] as number) * l2;
-          x -= (m[col3 + i] as number) * l3;
-          m[colC + i] = x;
-        }
-      }
-      for (; k < c; k += 1) {
-        const colK = k * np;
-        const lck = m[colK + c] as number;
-        for (let i = c; i < n; i += 1) m[colC + i] = (m[colC + i] as number) - (m[colK + i] as number) * lck;
-      }
+      if (wasm === null) panelColumnJs(m, np, n, k0, c);
+      else wasm.panelColumn(np, n, k0, c);
       const d = m[colC + c] as number;
       if (!(d > 0)) return null;
       const lcc = Math.sqrt(d);
@@ -151,4 +128,40 @@ function factor(matrix: ArrayLike<number>, n: number, options: CholeskyOptions):
         );
   }
   return m;
+}
+
+/**
+ * Column c of the panel less the panel's earlier columns k in [k0, c) (the earlier blocks were
+ * subtracted by the trailing updates): four columns per sweep over column c (one load and store of it
+ * per four multiply-adds), the subtractions one after another in k. The JavaScript mirror of the
+ * WebAssembly `panelColumn` (tools/gram-wat.ts), which does the same operations two rows at a time.
+ */
+function panelColumnJs(m: Float64Array, np: number, n: number, k0: number, c: number): void {
+  const colC = c * np;
+  // Four columns per sweep over column c (one load and store of it per four multiply-adds), the
+  // subtractions still one after another in k.
+  let k = k0;
+  for (; k + 3 < c; k += 4) {
+    const col0 = k * np;
+    const col1 = col0 + np;
+    const col2 = col1 + np;
+    const col3 = col2 + np;
+    const l0 = m[col0 + c] as number;
+    const l1 = m[col1 + c] as number;
+    const l2 = m[col2 + c] as number;
+    const l3 = m[col3 + c] as number;
+    for (let i = c; i < n; i += 1) {
+      let x = m[colC + i] as number;
+      x -= (m[col0 + i] as number) * l0;
+      x -= (m[col1 + i] as number) * l1;
+      x -= (m[col2 + i] as number) * l2;
+      x -= (m[col3 + i] as number) * l3;
+      m[colC + i] = x;
+    }
+  }
+  for (; k < c; k += 1) {
+    const colK = k * np;
+    const lck = m[colK + c] as number;
+    for (let i = c; i < n; i += 1) m[colC + i] = (m[colC + i] as number) - (m[colK + i] as number) * lck;
+  }
 }

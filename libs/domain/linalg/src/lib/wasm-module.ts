@@ -33,6 +33,7 @@ export interface LinalgExports {
     negate: number,
   ): void;
   tridiagonalRows(a: number, n: number, off: number, v: number, q: number, pv: number, pq: number): void;
+  panelColumn(np: number, n: number, k0: number, c: number): void;
 }
 
 function decodeBase64(text: string): Uint8Array {
