@@ -5,7 +5,8 @@ import { jsTileBackend } from './gram-js';
 /**
  * Columns per block of the Cholesky factorisation: the rank-`BLOCK` update of the trailing matrix is
  * a Gram product through the SIMD tiles (BLOCK rows of the packed panel per tile, 32 KiB per group),
- * while the panel itself (O(n² BLOCK / 2) in all) is factored column by column in JavaScript.
+ * while the panel itself (O(n² BLOCK / 2) in all) is factored column by column (SIMD column updates,
+ * pivots and scaling in JavaScript).
  */
 const BLOCK = 64;
 
