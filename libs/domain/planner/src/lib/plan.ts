@@ -380,6 +380,7 @@ export function planRebalance(
       shouldTrade,
       bandsSet: triggersSet,
       solverNotes,
+      partialSymbols: policy.mode === 'partial' ? tradable : undefined,
     });
   const plan = reportOf(legs);
   const benefitCost = policy.benefitCost;
@@ -937,11 +938,16 @@ function solve(
   // In a one-way plan (a withdrawal raised selling only, a deposit invested buying only) cash is a
   // holding too: its distance from its target (1 − Σ targets, usually 0) counts like any symbol's, so
   // that the plan sells what the withdrawal needs and no more instead of parking the proceeds of every
-  // overweight holding in cash. Two-way plans leave it out: band and partial modes trade only some
-  // symbols, whose sales must be free to land in cash; in full mode every dollar not in a symbol is
-  // cash anyway.
+  // overweight holding in cash. Partial mode counts it too: its few symbols are chosen to reduce the
+  // household's drift with few trades, and selling an overweight holding only to park the proceeds in
+  // cash moves the drift without reducing it (while paying costs and tax). Band mode leaves it out:
+  // its out-of-band sales must be free to land in cash (the band says so); in full mode every dollar
+  // not in a symbol is cash anyway.
   let cashGap: number | undefined;
-  if (sidesByAccount.some((sides) => sides !== 'both') && cashMovement.length > 0) {
+  if (
+    (sidesByAccount.some((sides) => sides !== 'both') || policy.mode === 'partial') &&
+    cashMovement.length > 0
+  ) {
     const cashTarget = Math.max(0, 1 - sumOf([...targetBySymbol.values()])) * V;
     const cashNow = accounts.reduce((sum, account) => sum + account.cash.toNumber(), 0);
     cashGap = cashTarget - cashNow;
@@ -1173,6 +1179,8 @@ function report(input: {
   shouldTrade: boolean;
   bandsSet: boolean;
   solverNotes: readonly string[];
+  /** Partial mode: the symbols with the largest drifts, the only ones it may trade. */
+  partialSymbols: readonly string[] | undefined;
 }): RebalancePlan {
   const { portfolio, accounts, price, before, triggers, legs } = input;
   const policy = portfolio.policy;
@@ -1312,6 +1320,7 @@ function explain(
     shouldTrade: boolean;
     bandsSet: boolean;
     solverNotes: readonly string[];
+    partialSymbols: readonly string[] | undefined;
   },
 ): string[] {
   const policy = input.portfolio.policy;
@@ -1388,6 +1397,13 @@ function explain(
   ];
   lines.push(...restricted);
 
+  if (input.shouldTrade && input.partialSymbols !== undefined) {
+    lines.push(
+      `Partial mode trades only the ${input.partialSymbols.length} largest drift(s): ` +
+        `${input.partialSymbols.join(', ') || 'none'}; cash counts as a holding, so a sale is made only ` +
+        `where its proceeds close a drift (a purchase among them, a withdrawal or a buffer), not to park them in cash.`,
+    );
+  }
   if (input.shouldTrade) {
     const sells = plan.orders.filter((order) => order.side === 'sell').length;
     lines.push(

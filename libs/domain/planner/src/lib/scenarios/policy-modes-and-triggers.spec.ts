@@ -67,6 +67,42 @@ describe('planning modes and triggers', () => {
     expect(new Set(plan.orders.map((order) => order.symbol))).toEqual(new Set(['AAA', 'CCC']));
   });
 
+  it('partial mode never sells only to park the proceeds in cash: cash counts as a holding', () => {
+    // 11 000 in all: AAA 60 shares (54.5% against 40%: +14.5 points), BBB -2.7, CCC -10.9, DDD -0.9.
+    const heavy = {
+      ...household,
+      accounts: [
+        {
+          ...household.accounts[0],
+          lots: [
+            { symbol: 'AAA', quantity: '60', costBasis: '4000', acquired: '2015-01-02' },
+            ...household.accounts[0].lots.slice(1),
+          ],
+        },
+      ],
+    };
+    const costly = { ...frictionless, costs: { commission: '0', spreadBps: 10 } };
+    // Only AAA may trade: selling it moves 14.5 points of drift from AAA into cash and removes none.
+    const alone = planRebalance(
+      {
+        portfolio: withPolicy(heavy, { ...costly, mode: 'partial', partialSymbols: 1 }),
+        prices,
+        asOf: '2016-06-30',
+      },
+      solver,
+    );
+    expect(alone.orders).toEqual([]);
+    expect(alone.explanation).toContain(
+      'Partial mode trades only the 1 largest drift(s): AAA; cash counts as a holding, so a sale is made only where its proceeds close a drift (a purchase among them, a withdrawal or a buffer), not to park them in cash.',
+    );
+    // AAA and CCC: AAA sells what CCC's 12 shares cost (1 201.20 with the spread; 12 AAA fetch only
+    // 1 198.80, so 13 in whole shares), and no more.
+    expect(orders(withPolicy(heavy, { ...costly, mode: 'partial', partialSymbols: 2 }), solver)).toEqual([
+      'sell 13 AAA',
+      'buy 12 CCC',
+    ]);
+  });
+
   it('cash-flow mode invests a deposit buying only, most underweight first', () => {
     const deposit = withPolicy(household, { ...frictionless, mode: 'cash-flow', cashFlow: '1000' });
     // 11 000 after the deposit: CCC wants 2 200 (holds 1 000), so all 1 000 goes to CCC; AAA, overweight, is not sold.
