@@ -857,7 +857,7 @@ describe('the pipeline: a band crossed -> executed, explained orders and an upda
       [ORDERS_PROPOSED_TOPIC]: ['api', 'notification'],
       [ORDERS_APPROVED_TOPIC]: ['execution'],
       [ORDERS_EXECUTED_TOPIC]: ['api', 'notification'],
-      [ORDERS_REJECTED_TOPIC]: ['api', 'monitor', 'notification'],
+      [ORDERS_REJECTED_TOPIC]: ['api', 'monitor', 'notification', 'tax-rejections'],
       [REBALANCE_REQUESTED_TOPIC]: ['optimizer'],
       [RISK_ALERT_TOPIC]: ['notification'],
       [PRICE_TICK_TOPIC]: ['api-prices', 'execution-prices', 'monitor-ticks'],

@@ -1,11 +1,22 @@
 import { Module } from '@nestjs/common';
-import { ORDERS_PROPOSED_TOPIC, PORTFOLIO_STATE_TOPIC, REBALANCE_PROPOSED_TOPIC } from '@ballast/contracts';
+import {
+  ORDERS_PROPOSED_TOPIC,
+  ORDERS_REJECTED_TOPIC,
+  PORTFOLIO_STATE_TOPIC,
+  REBALANCE_PROPOSED_TOPIC,
+} from '@ballast/contracts';
 import { BallastConfigModule } from '@ballast/platform-config';
 import { BallastDatabaseModule } from '@ballast/platform-database';
 import { BallastHealthModule } from '@ballast/platform-health';
 import { BallastKafkaModule, MESSAGING_ENTITIES } from '@ballast/platform-kafka';
 import { BallastLoggingModule } from '@ballast/platform-logging';
-import { PORTFOLIO_STATE_GROUP, PROPOSAL_GROUP, TAX_SERVICE, taxConfigSchema } from './config/tax.config';
+import {
+  PORTFOLIO_STATE_GROUP,
+  PROPOSAL_GROUP,
+  REJECTION_GROUP,
+  TAX_SERVICE,
+  taxConfigSchema,
+} from './config/tax.config';
 import { TAX_MIGRATIONS } from './migrations';
 import { OrdersModule } from './orders/orders.module';
 import { TAX_ENTITIES } from './orders/tax.entities';
@@ -21,8 +32,8 @@ import { TAX_ENTITIES } from './orders/tax.entities';
     }),
     BallastKafkaModule.forRoot({
       serviceName: TAX_SERVICE,
-      topics: [PORTFOLIO_STATE_TOPIC, REBALANCE_PROPOSED_TOPIC, ORDERS_PROPOSED_TOPIC],
-      consumerGroups: [PORTFOLIO_STATE_GROUP, PROPOSAL_GROUP],
+      topics: [PORTFOLIO_STATE_TOPIC, REBALANCE_PROPOSED_TOPIC, ORDERS_PROPOSED_TOPIC, ORDERS_REJECTED_TOPIC],
+      consumerGroups: [PORTFOLIO_STATE_GROUP, PROPOSAL_GROUP, REJECTION_GROUP],
     }),
     BallastHealthModule,
     OrdersModule,

@@ -6,6 +6,8 @@ import {
   PORTFOLIO_STATE_GROUP,
   PROPOSAL_GROUP,
   PROPOSAL_KAFKA,
+  REJECTION_GROUP,
+  REJECTION_KAFKA,
   TAX_SERVICE,
   type TaxConfig,
 } from './config/tax.config';
@@ -16,7 +18,9 @@ void runService<TaxConfig>({
   kafkaServers: (config) => {
     const proposals = kafkaServer(config, TAX_SERVICE, PROPOSAL_GROUP);
     proposals.setTransportId(PROPOSAL_KAFKA);
-    return [kafkaServer(config, TAX_SERVICE, PORTFOLIO_STATE_GROUP), proposals];
+    const rejections = kafkaServer(config, TAX_SERVICE, REJECTION_GROUP);
+    rejections.setTransportId(REJECTION_KAFKA);
+    return [kafkaServer(config, TAX_SERVICE, PORTFOLIO_STATE_GROUP), proposals, rejections];
   },
 }).catch((error: unknown) => {
   // The Nest logger may not be up yet (a config error is thrown while modules are created).

@@ -5,16 +5,21 @@
  *  - a redelivered proposal has no second effect; a poison message goes to tax.dlq with the reason
  *    and the next proposal is still processed;
  *  - wash sales across a household of two portfolios: a loss sale proposed in one is washed by the
- *    other's buy of ten days earlier, then by the other's pending proposal (IRS Publication 550).
+ *    other's buy of ten days earlier, then by the other's pending proposal (IRS Publication 550);
+ *    once orders.rejected says the api superseded that proposal, its buy washes nothing any more,
+ *    and a poison orders.rejected goes to tax-rejections.dlq.
  * Each run has its own topic and group prefixes and schema.
  */
 import { randomUUID } from 'node:crypto';
 import {
+  clientOrderIdFor,
   createEnvelope,
   deadLetterTopicFor,
   type MessageEnvelope,
   ORDERS_PROPOSED_TOPIC,
+  ORDERS_REJECTED_TOPIC,
   type OrdersProposedPayload,
+  type OrdersRejectedPayload,
   parseMessage,
   PORTFOLIO_STATE_TOPIC,
   portfolioStatePayloadSchema,
@@ -185,7 +190,11 @@ beforeAll(async () => {
   });
   await tax.start(120_000);
   kafka = new KafkaTestClient(required('KAFKA_BROKERS').split(','));
-  await kafka.watch([topic(ORDERS_PROPOSED_TOPIC), topic(deadLetterTopicFor(`${groupPrefix}tax`))]);
+  await kafka.watch([
+    topic(ORDERS_PROPOSED_TOPIC),
+    topic(deadLetterTopicFor(`${groupPrefix}tax`)),
+    topic(deadLetterTopicFor(`${groupPrefix}tax-rejections`)),
+  ]);
   await publish(PORTFOLIO_STATE_TOPIC, envelopeOf(PORTFOLIO_STATE_TOPIC, state));
   // As in the pipeline, where the optimizer proposes only from a state it holds.
   const client = new Client({ connectionString: required('DATABASE_URL') });
@@ -434,9 +443,10 @@ describe('tax: wash sales across the household', () => {
     expect(orders.washSaleCoverage).toEqual({ complete: true, reason: null });
   });
 
+  // Spouse's own proposal buys 8 more VTI (published, not executed: the ledger is still v1).
+  const spouseProposal = randomUUID();
+
   it("a buy pending in the other portfolio's orders.proposed washes the next loss sale too", async () => {
-    // Spouse's own proposal buys 8 more VTI (published, not executed: the ledger is still v1).
-    const spouseProposal = randomUUID();
     await publish(
       REBALANCE_PROPOSED_TOPIC,
       envelopeOf(
@@ -469,5 +479,67 @@ describe('tax: wash sales across the household', () => {
     ]);
     expect(orders.washSales[1]?.reason).toContain(`order of proposal ${spouseProposal}`);
     expect(orders.taxImpact.realizedShortTerm).toBe('-1100');
+  });
+
+  it('once the api supersedes that proposal (orders.rejected, ledger-changed), its buy washes nothing', async () => {
+    // A poison first, on the partition the rejection uses: set aside, the rejection behind it handled.
+    const poison = `{"poison": "orders.rejected ${runId}", oops`;
+    await kafka.send(topic(ORDERS_REJECTED_TOPIC), [{ key: spouseId, value: poison }]);
+    const rejection: OrdersRejectedPayload = {
+      proposalId: spouseProposal,
+      portfolioId: spouseId,
+      leg: 1,
+      clientOrderId: clientOrderIdFor(spouseProposal, 1),
+      accountId: 'taxable',
+      symbol: 'VTI',
+      side: 'buy',
+      quantity: '8',
+      stage: 'approval',
+      code: 'ledger-changed',
+      reason: 'the ledger changed since the proposal: v1 proposed, v2 current',
+      rejectedAt: '2024-03-15T20:30:00.000Z',
+    };
+    const rejected = envelopeOf(ORDERS_REJECTED_TOPIC, rejection);
+    await publish(ORDERS_REJECTED_TOPIC, rejected, spouseId);
+    await publish(ORDERS_REJECTED_TOPIC, rejected, spouseId); // redelivered: one row, no error
+    const client = new Client({ connectionString: required('DATABASE_URL') });
+    await client.connect();
+    try {
+      await waitFor('tax to record the rejected leg', async () => {
+        const { rows } = await client.query<{ stage: string; code: string }>(
+          `SELECT stage, code FROM "${tax.env['DATABASE_SCHEMA']}".rejected_leg WHERE proposal_id = $1`,
+          [spouseProposal],
+        );
+        return rows.length === 1 ? rows : undefined;
+      });
+    } finally {
+      await client.end();
+    }
+    const letter = await waitFor(
+      'the poison in tax-rejections.dlq',
+      () => kafka.messages(topic(deadLetterTopicFor(`${groupPrefix}tax-rejections`)))[0],
+    );
+    expect(letter.json).toMatchObject({
+      sourceTopic: topic(ORDERS_REJECTED_TOPIC),
+      value: poison,
+      reason: { kind: 'schema' },
+    });
+
+    const proposalId = randomUUID();
+    await publish(
+      REBALANCE_PROPOSED_TOPIC,
+      envelopeOf(REBALANCE_PROPOSED_TOPIC, sellVti(proposalId)),
+      jointId,
+    );
+    const orders = await ordersOf(proposalId);
+    // Only the buy of ten days earlier is left: 10 of the 40 shares washed, 30 x 50 realized.
+    expect(
+      orders.washSales.map((finding) => [
+        finding.conflictingPortfolioId,
+        finding.conflictingDate,
+        finding.disallowedLoss,
+      ]),
+    ).toEqual([[spouseId, '2024-03-05', '500']]);
+    expect(orders.taxImpact.realizedShortTerm).toBe('-1500');
   });
 });

@@ -32,3 +32,11 @@ export const PORTFOLIO_STATE_GROUP = 'tax-state';
 export const PROPOSAL_GROUP = 'tax';
 /** Transport id of the proposal group's Kafka server, so that its handler binds to it alone. */
 export const PROPOSAL_KAFKA = Symbol('kafka-tax-proposals');
+/**
+ * Consumer group of orders.rejected: which legs of a proposal will never trade, so that they stop
+ * counting as the household's pending buys. Its own group and server, so that a slow or failing
+ * rejection never holds back the snapshots or the proposals.
+ */
+export const REJECTION_GROUP = 'tax-rejections';
+/** Transport id of the rejection group's Kafka server. */
+export const REJECTION_KAFKA = Symbol('kafka-tax-rejections');

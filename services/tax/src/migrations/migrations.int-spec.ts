@@ -13,6 +13,7 @@ describe('tax migrations', () => {
       'inbox_message',
       'outbox_message',
       'portfolio_snapshot',
+      'rejected_leg',
       'tax_decision',
     ]);
     expect(result.tablesAfterDown).toEqual([]);

@@ -3,6 +3,7 @@ import {
   type EnvelopeMetadata,
   ORDERS_PROPOSED_TOPIC,
   type OrdersProposedPayload,
+  type OrdersRejectedPayload,
   type PortfolioStatePayload,
   type RebalanceProposedPayload,
 } from '@ballast/contracts';
@@ -11,6 +12,7 @@ import { Outbox, UnprocessableMessageError } from '@ballast/platform-kafka';
 import { type EntityManager } from 'typeorm';
 import { type TaxConfig } from '../config/tax.config';
 import { type HouseholdInput } from './household-view';
+import { type LegRejection, pendingProposals } from './pending-proposals';
 import { PortfolioSnapshot } from './tax.entities';
 import { TaxInputError, taxOrders } from './tax-orders';
 
@@ -51,6 +53,32 @@ export class OrdersService {
        ON CONFLICT (portfolio_id) DO UPDATE
          SET version = EXCLUDED.version, household_id = EXCLUDED.household_id, state = EXCLUDED.state`,
       [state.portfolioId, state.version, state.householdId, JSON.stringify(state)],
+    );
+  }
+
+  /**
+   * A leg refused by the api (stage `approval`, e.g. `ledger-changed`), by execution's pre-trade
+   * checks or by the broker: recorded once per (proposal, leg), so that the household's wash-sale
+   * check stops counting a buy that will never trade (see pending-proposals.ts for which codes).
+   */
+  async onOrdersRejected(manager: EntityManager, rejected: OrdersRejectedPayload): Promise<void> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO rejected_leg (proposal_id, leg, portfolio_id, side, stage, code, rejected_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING proposal_id`,
+      [
+        rejected.proposalId,
+        rejected.leg,
+        rejected.portfolioId,
+        rejected.side,
+        rejected.stage,
+        rejected.code,
+        rejected.rejectedAt,
+      ],
+    );
+    this.logger.log(
+      inserted.length === 0
+        ? `proposal ${rejected.proposalId} leg ${rejected.leg}: rejection already recorded`
+        : `proposal ${rejected.proposalId} leg ${rejected.leg} (${rejected.side} ${rejected.symbol}) rejected at ${rejected.stage}: ${rejected.code}`,
     );
   }
 
@@ -126,8 +154,10 @@ export class OrdersService {
    * portfolio with the same householdId, and their pending proposals. A proposal is pending while its
    * orders.proposed was made on the portfolio's current state version and its approval has not
    * expired at `proposedAt`: once its fills are applied the ledger publishes a new
-   * version (and the buys are then transactions of that state); a rejected or refused proposal keeps
-   * counting until it expires, which errs on the side of flagging a wash.
+   * version (and the buys are then transactions of that state). Legs refused on orders.rejected
+   * (superseded by the api, refused at pre-trade or by the broker) drop out, and with them a proposal
+   * whose every leg was refused. A proposal a person rejected through the api is not on
+   * orders.rejected and keeps counting until it expires, erring on the side of flagging a wash.
    */
   private async householdOf(
     manager: EntityManager,
@@ -149,13 +179,29 @@ export class OrdersService {
         ORDER BY d.created_at, d.proposal_id`,
       [snapshot.householdId, snapshot.portfolioId, proposedAt],
     );
+    const rejections =
+      pending.length === 0
+        ? []
+        : await manager.query<{ proposal_id: string; leg: number; stage: string; code: string }[]>(
+            `SELECT proposal_id, leg, stage, code FROM rejected_leg WHERE proposal_id = ANY($1)`,
+            [pending.map((row) => row.proposal_id)],
+          );
     return {
       portfolios: portfolios.map((row) => row.state),
-      pending: pending.map((row) => ({
-        proposalId: row.proposal_id,
-        portfolioId: row.portfolio_id,
-        orders: row.orders.orders,
-      })),
+      pending: pendingProposals(
+        pending.map((row) => ({
+          proposalId: row.proposal_id,
+          portfolioId: row.portfolio_id,
+          orders: row.orders.orders,
+        })),
+        rejections.map((row): LegRejection => ({
+          proposalId: row.proposal_id,
+          leg: row.leg,
+          // Written from the validated orders.rejected payload (onOrdersRejected).
+          stage: row.stage as LegRejection['stage'],
+          code: row.code as LegRejection['code'],
+        })),
+      ),
     };
   }
 

@@ -1,4 +1,9 @@
-import { type OrdersProposedPayload, type PortfolioStatePayload } from '@ballast/contracts';
+import {
+  type OrdersProposedPayload,
+  type PortfolioStatePayload,
+  type RejectionCode,
+  type RejectionStage,
+} from '@ballast/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 /** The latest portfolio.state snapshot of each portfolio (older versions are dropped on arrival). */
@@ -44,4 +49,29 @@ export class TaxDecision {
   createdAt!: Date;
 }
 
-export const TAX_ENTITIES = [PortfolioSnapshot, TaxDecision];
+/** A leg of a proposal that orders.rejected says was refused (see pending-proposals.ts). */
+@Entity({ name: 'rejected_leg' })
+export class RejectedLeg {
+  @PrimaryColumn({ name: 'proposal_id', type: 'uuid' })
+  proposalId!: string;
+
+  @PrimaryColumn({ type: 'integer' })
+  leg!: number;
+
+  @Column({ name: 'portfolio_id', type: 'uuid' })
+  portfolioId!: string;
+
+  @Column({ type: 'text' })
+  side!: 'buy' | 'sell';
+
+  @Column({ type: 'text' })
+  stage!: RejectionStage;
+
+  @Column({ type: 'text' })
+  code!: RejectionCode;
+
+  @Column({ name: 'rejected_at', type: 'timestamptz' })
+  rejectedAt!: Date;
+}
+
+export const TAX_ENTITIES = [PortfolioSnapshot, TaxDecision, RejectedLeg];
