@@ -4,6 +4,7 @@ export {
   InvalidPlanInputError,
   PlannerError,
   UnreachableTargetError,
+  WithdrawalInfeasibleError,
 } from './lib/errors';
 export {
   type LinearProgram,

@@ -9,6 +9,28 @@ export abstract class PlannerError extends Error {
 }
 
 /**
+ * The policy's withdrawal (`policy.cashFlow` below zero, from `policy.cashFlowAccount`) is more than
+ * the account can raise even by selling everything it may sell, after costs: cash never moves between
+ * accounts in a plan, so no plan can pay it.
+ */
+export class WithdrawalInfeasibleError extends PlannerError {
+  override readonly name = 'WithdrawalInfeasibleError';
+
+  constructor(
+    readonly account: string,
+    /** Decimal strings. */
+    readonly withdrawal: string,
+    readonly raisable: string,
+    readonly shortfall: string,
+  ) {
+    super(
+      `policy.cashFlow: a withdrawal of ${withdrawal} from account "${account}" cannot be raised: ` +
+        `its cash and what it may sell come to at most ${raisable} after costs (short by ${shortfall})`,
+    );
+  }
+}
+
+/**
  * An account cannot reach its cash buffer even by selling everything it may sell (after costs), so
  * no plan can satisfy the policy.
  */

@@ -21,7 +21,12 @@ import {
   lotMethodOf,
   saleTaxSegments,
 } from '@ballast/domain-tax';
-import { CashBufferInfeasibleError, InfeasiblePlanError, UnreachableTargetError } from './errors';
+import {
+  CashBufferInfeasibleError,
+  InfeasiblePlanError,
+  UnreachableTargetError,
+  WithdrawalInfeasibleError,
+} from './errors';
 import {
   type LinearProgram,
   type LinearSolver,
@@ -222,6 +227,7 @@ export function planRebalance(
     );
     return { id: account.id, type: account.type, cash, quantities, value };
   });
+  assertWithdrawalRaisable(accounts, price, policy, halted, doNotSell);
   const household = aggregateAccounts(holdings);
   const before = computeDrift(valuePortfolio(household, prices), portfolio.targets);
   const totalValue = new Decimal(before.totalValue);
@@ -695,6 +701,62 @@ function assertReachable(
   }
 }
 
+/**
+ * The most cash an account can hold after selling everything it may sell (whole shares when the policy
+ * says so, each sale above the minimum trade and worth more than its cost), and its value after those
+ * costs.
+ */
+function mostRaisableCash(
+  account: AccountState,
+  price: ReadonlyMap<string, Decimal>,
+  policy: PortfolioFile['policy'],
+  halted: ReadonlySet<string>,
+  doNotSell: ReadonlySet<string>,
+): { readonly achievable: Decimal; readonly afterCosts: Decimal } {
+  const spread = new Decimal(String(policy.costs.spreadBps)).dividedBy(10_000);
+  const commission = new Decimal(policy.costs.commission);
+  const minTrade = new Decimal(policy.minTradeValue);
+  let achievable = account.cash;
+  let afterCosts = account.value;
+  for (const [symbol, held] of account.quantities) {
+    if (halted.has(symbol) || doNotSell.has(symbol)) continue;
+    const quantity = policy.wholeShares ? held.floor() : held;
+    const gross = quantity.times(priceOf(price, symbol));
+    const cost = gross.times(spread).plus(commission);
+    if (gross.lt(minTrade) || gross.lte(cost)) continue;
+    achievable = achievable.plus(gross).minus(cost);
+    afterCosts = afterCosts.minus(cost);
+  }
+  return { achievable, afterCosts };
+}
+
+/**
+ * A withdrawal larger than its account can raise is the policy's error, named as such: checked before
+ * valuation, where it would otherwise surface as a negative household value or an unmeetable buffer.
+ */
+function assertWithdrawalRaisable(
+  accounts: readonly AccountState[],
+  price: ReadonlyMap<string, Decimal>,
+  policy: PortfolioFile['policy'],
+  halted: ReadonlySet<string>,
+  doNotSell: ReadonlySet<string>,
+): void {
+  const withdrawal = new Decimal(policy.cashFlow).negated();
+  if (withdrawal.lte(0)) return;
+  const account = accounts.find((candidate) => candidate.id === policy.cashFlowAccount);
+  if (account === undefined || account.cash.gte(0)) return;
+  // `account.cash` already has the withdrawal taken out: what is raisable is that plus the withdrawal.
+  const { achievable } = mostRaisableCash(account, price, policy, halted, doNotSell);
+  if (achievable.lt(0)) {
+    throw new WithdrawalInfeasibleError(
+      account.id,
+      money(withdrawal),
+      money(achievable.plus(withdrawal)),
+      money(achievable.negated()),
+    );
+  }
+}
+
 /** The most cash each account can raise, against the buffer it must keep: a named error if short. */
 function assertBuffersReachable(
   accounts: readonly AccountState[],
@@ -704,23 +766,10 @@ function assertBuffersReachable(
   doNotSell: ReadonlySet<string>,
 ): void {
   const buffer = new Decimal(String(policy.cashBuffer));
-  const spread = new Decimal(String(policy.costs.spreadBps)).dividedBy(10_000);
-  const commission = new Decimal(policy.costs.commission);
-  const minTrade = new Decimal(policy.minTradeValue);
   for (const account of accounts) {
     const required = buffer.times(account.value);
     if (account.cash.gte(required)) continue;
-    let achievable = account.cash;
-    let afterCosts = account.value;
-    for (const [symbol, held] of account.quantities) {
-      if (halted.has(symbol) || doNotSell.has(symbol)) continue;
-      const quantity = policy.wholeShares ? held.floor() : held;
-      const gross = quantity.times(priceOf(price, symbol));
-      const cost = gross.times(spread).plus(commission);
-      if (gross.lt(minTrade) || gross.lte(cost)) continue;
-      achievable = achievable.plus(gross).minus(cost);
-      afterCosts = afterCosts.minus(cost);
-    }
+    const { achievable, afterCosts } = mostRaisableCash(account, price, policy, halted, doNotSell);
     const needed = buffer.times(afterCosts);
     if (achievable.lt(needed)) {
       throw new CashBufferInfeasibleError(

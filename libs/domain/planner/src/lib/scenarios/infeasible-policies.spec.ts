@@ -1,5 +1,4 @@
-import { NonPositivePortfolioValueError } from '@ballast/domain-portfolio';
-import { CashBufferInfeasibleError } from '../errors';
+import { CashBufferInfeasibleError, WithdrawalInfeasibleError } from '../errors';
 import { type LinearSolver } from '../linear-program';
 import { planRebalance } from '../plan';
 import { loadHighsSolver } from '../../testing/highs';
@@ -37,19 +36,25 @@ describe('infeasible policies and a withdrawal', () => {
     );
   });
 
-  it('a withdrawal of more than the household is worth is a zero-value error', () => {
+  it('a withdrawal of more than the account is worth names policy.cashFlow, the account and the shortfall', () => {
+    // 10 AAA at 100 with a 2 bps spread raise 999.80; the withdrawal is 2 000.
     const portfolio = withPolicy(raw, { cashBuffer: 0, cashFlow: '-2000' });
-    expect(() => planRebalance({ portfolio, prices, asOf }, solver)).toThrow(NonPositivePortfolioValueError);
+    expect(() => planRebalance({ portfolio, prices, asOf }, solver)).toThrow(
+      new WithdrawalInfeasibleError('ira', '2000.00', '999.80', '1000.20'),
+    );
+    expect(() => planRebalance({ portfolio, prices, asOf }, solver)).toThrow(
+      'policy.cashFlow: a withdrawal of 2000.00 from account "ira" cannot be raised: its cash and what it may sell come to at most 999.80 after costs (short by 1000.20)',
+    );
   });
 
-  it('a withdrawal from an account whose holding may not be sold is a cash-buffer error', () => {
+  it('a withdrawal from an account whose holding may not be sold is a withdrawal error, not a buffer error', () => {
     const portfolio = withPolicy(raw, {
       cashBuffer: 0,
       cashFlow: '-500',
       restrictions: { doNotSell: ['AAA'] },
     });
     expect(() => planRebalance({ portfolio, prices, asOf }, solver)).toThrow(
-      new CashBufferInfeasibleError('ira', '0.00', '-500.00', '500.00'),
+      new WithdrawalInfeasibleError('ira', '500.00', '0.00', '500.00'),
     );
   });
 

@@ -76,7 +76,9 @@ describe('planning modes and triggers', () => {
           ...household.accounts[0],
           lots: [
             { symbol: 'AAA', quantity: '60', costBasis: '4000', acquired: '2015-01-02' },
-            ...household.accounts[0].lots.slice(1),
+            { symbol: 'BBB', quantity: '30', costBasis: '3000', acquired: '2015-01-02' },
+            { symbol: 'CCC', quantity: '10', costBasis: '1000', acquired: '2015-01-02' },
+            { symbol: 'DDD', quantity: '10', costBasis: '1000', acquired: '2015-01-02' },
           ],
         },
       ],
