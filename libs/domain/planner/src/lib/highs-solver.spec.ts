@@ -170,3 +170,19 @@ describe('createHighsSolver with the model as arrays (highs createModel)', () =>
     expect(solution).toEqual({ status: 'failed', detail: 'HiGHS failed: LP cost of x is NaN, not finite' });
   });
 });
+
+// HiGHS's error return (-1) cannot be provoked on purpose with a valid model (the backtester met it
+// once in a 28-year run), so a stand-in throws what highs.solve throws then.
+describe('createHighsSolver over LP text', () => {
+  it("returns a failed solution when highs.solve throws (HiGHS's error return)", () => {
+    const solver = createHighsSolver({
+      solve: () => {
+        throw new Error('Unable to solve the problem. HiGHS error -1');
+      },
+    });
+    expect(solver.solve(program)).toEqual({
+      status: 'failed',
+      detail: 'HiGHS failed: Unable to solve the problem. HiGHS error -1',
+    });
+  });
+});

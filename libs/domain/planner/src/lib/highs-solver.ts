@@ -130,7 +130,16 @@ export function createHighsSolver(highs: HighsLike, options: HighsSolverOptions 
         return { status: 'optimal', objective: 0, values: new Map() };
       }
       if (createModel !== undefined) return solveAsArrays(program, createModel, settings(program));
-      const result = highs.solve(toCplexLp(program), settings(program));
+      let result: ReturnType<HighsLike['solve']>;
+      try {
+        result = highs.solve(toCplexLp(program), settings(program));
+      } catch (error) {
+        // highs.solve throws "Unable to solve the problem. HiGHS error -1" on HiGHS's error return.
+        return {
+          status: 'failed',
+          detail: `HiGHS failed: ${error instanceof Error ? error.message : String(error)}`,
+        };
+      }
       switch (result.Status) {
         case 'Optimal': {
           const values = new Map<string, number>();
