@@ -1,4 +1,6 @@
 import { Decimal } from '@ballast/domain-portfolio';
+import highsLoader from 'highs';
+import { createHighsSolver } from '../highs-solver';
 import { type LinearSolver } from '../linear-program';
 import { planRebalance } from '../plan';
 import { loadHighsSolver } from '../../testing/highs';
@@ -79,6 +81,14 @@ describe('a $0.12 share and a $500,000 share in one household', () => {
     }
     expect(new Decimal(plan.after.total).plus(plan.costs.total).eq(plan.value.total)).toBe(true);
     // What whole BRK shares leave: 130 336 short in BRK is the bulk of the remaining distance.
+    expect(plan.after.portfolioDrift).toBeLessThan(0.02);
+  });
+
+  it('plans it the same way with the model written as LP text', async () => {
+    const text = createHighsSolver(await highsLoader(), { input: 'lp-text' });
+    const plan = planRebalance({ portfolio: withPolicy(household, {}), prices, asOf: '1990-06-29' }, text);
+    const brk = plan.orders.find((order) => order.symbol === 'BRK' && order.side === 'buy');
+    expect(brk?.quantity).toBe('2');
     expect(plan.after.portfolioDrift).toBeLessThan(0.02);
   });
 
