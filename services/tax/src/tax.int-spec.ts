@@ -7,7 +7,8 @@
  *  - wash sales across a household of two portfolios: a loss sale proposed in one is washed by the
  *    other's buy of ten days earlier, then by the other's pending proposal (IRS Publication 550);
  *    once orders.rejected says the api superseded that proposal, its buy washes nothing any more,
- *    and a poison orders.rejected goes to tax-rejections.dlq.
+ *    and a poison orders.rejected goes to tax-rejections.dlq; last, a buy proposed in one portfolio
+ *    washes the loss sale pending in the other's proposal.
  * Each run has its own topic and group prefixes and schema.
  */
 import { randomUUID } from 'node:crypto';
@@ -541,5 +542,44 @@ describe('tax: wash sales across the household', () => {
       ]),
     ).toEqual([[spouseId, '2024-03-05', '500']]);
     expect(orders.taxImpact.realizedShortTerm).toBe('-1500');
+  });
+
+  it("a buy proposed here washes the loss sale pending in the other portfolio's proposal (Publication 550)", async () => {
+    // Spouse now proposes to sell its 10 VTI bought at 255, at 250: a 50 loss, 5 a share.
+    const spouseSale = randomUUID();
+    await publish(
+      REBALANCE_PROPOSED_TOPIC,
+      envelopeOf(
+        REBALANCE_PROPOSED_TOPIC,
+        proposalOf(spouseSale, spouseId, [
+          { leg: 1, symbol: 'VTI', side: 'sell', quantity: '10', price: '250' },
+        ]),
+      ),
+      spouseId,
+    );
+    expect((await ordersOf(spouseSale)).orders[0]?.lots.map((lot) => lot.gain)).toEqual(['-50']);
+
+    // Joint proposes to buy 8 VTI: within 30 days after that sale, 8 of its 10 shares replaced.
+    const proposalId = randomUUID();
+    await publish(
+      REBALANCE_PROPOSED_TOPIC,
+      envelopeOf(
+        REBALANCE_PROPOSED_TOPIC,
+        proposalOf(proposalId, jointId, [
+          { leg: 1, symbol: 'VTI', side: 'buy', quantity: '8', price: '250' },
+        ]),
+      ),
+      jointId,
+    );
+    const orders = await ordersOf(proposalId);
+    expect(
+      orders.washSales.map((finding) => [
+        finding.symbol,
+        finding.conflictingPortfolioId,
+        finding.conflictingDate,
+        finding.disallowedLoss,
+      ]),
+    ).toEqual([['VTI', spouseId, '2024-03-15', '40']]);
+    expect(orders.washSales[0]?.reason).toContain(`the loss sale is an order of proposal ${spouseSale}`);
   });
 });

@@ -1,6 +1,6 @@
 import { type PortfolioStatePayload } from '@ballast/contracts';
 import { Decimal } from '@ballast/domain-portfolio';
-import { type HouseholdAccount, type HouseholdTransaction } from '@ballast/domain-tax';
+import { type HouseholdAccount, type HouseholdTransaction, type PastLossSale } from '@ballast/domain-tax';
 import { planningDate, portfolioDocumentFromState } from '@ballast/platform-ledger-snapshot';
 
 /**
@@ -22,6 +22,12 @@ export interface PendingProposal {
     readonly side: 'buy' | 'sell';
     readonly quantity: string;
     readonly referencePrice: string;
+    /** Sells in a taxable account: the lots relieved, with the gain or loss the tax service computed. */
+    readonly lots?: readonly {
+      readonly quantity: string;
+      readonly gain: string;
+      readonly acquiredOn: string;
+    }[];
   }[];
 }
 
@@ -39,7 +45,7 @@ export interface Origin {
   readonly portfolioName?: string;
   /** The account's id in its own portfolio. */
   readonly accountId: string;
-  /** `ledger`: a transaction of the state; `lot`: a recent lot without one; `pending`: a proposed buy. */
+  /** `ledger`: a transaction of the state; `lot`: a recent lot without one; `pending`: a proposed trade. */
   readonly kind: 'ledger' | 'lot' | 'pending';
   readonly proposalId?: string;
 }
@@ -51,6 +57,13 @@ export interface HouseholdView {
   readonly transactions: readonly HouseholdTransaction[];
   /** One per entry of `transactions`. */
   readonly origins: readonly Origin[];
+  /**
+   * The loss sales of their pending proposals, one per relieved lot at a loss, dated `asOf`: a buy
+   * proposed here would wash them (IRS Publication 550, "Wash Sales": bought within 30 days after).
+   */
+  readonly pendingLossSales: readonly PastLossSale[];
+  /** One per entry of `pendingLossSales`. */
+  readonly pendingSaleOrigins: readonly Origin[];
   /** Account id of the view -> where it comes from. */
   readonly accountOrigins: ReadonlyMap<string, Origin>;
   /**
@@ -100,7 +113,9 @@ const WINDOW_DAYS = 30;
  *    a lot is a purchase all the same (its price is its cost per share). Untracked shares are not
  *    lots and make no buy;
  *  - a buy dated `asOf` for each buy of a pending proposal: if approved it is bought now, within 30
- *    days of this proposal's sales.
+ *    days of this proposal's sales;
+ *  - a loss sale dated `asOf` for each lot a pending proposal's sell relieves at a loss (the gain the
+ *    tax service published with it): a buy proposed here would be bought within 30 days after it.
  */
 export function householdView(household: HouseholdInput, asOf: string): HouseholdView {
   const accounts: HouseholdAccount[] = [];
@@ -172,11 +187,36 @@ export function householdView(household: HouseholdInput, asOf: string): Househol
     }
   }
 
+  const pendingLossSales: PastLossSale[] = [];
+  const pendingSaleOrigins: Origin[] = [];
   for (const proposal of household.pending) {
     for (const order of proposal.orders) {
-      if (order.side !== 'buy') continue;
       const account = householdAccountId(proposal.portfolioId, order.accountId);
       if (!accountOrigins.has(account)) continue; // the account is gone from the ledger since
+      const name = names.get(proposal.portfolioId);
+      const origin: Origin = {
+        portfolioId: proposal.portfolioId,
+        ...(name === undefined ? {} : { portfolioName: name }),
+        accountId: order.accountId,
+        kind: 'pending',
+        proposalId: proposal.proposalId,
+      };
+      if (order.side === 'sell') {
+        for (const lot of order.lots ?? []) {
+          const gain = new Decimal(lot.gain);
+          if (!gain.isNegative()) continue;
+          pendingLossSales.push({
+            account,
+            symbol: order.symbol,
+            date: asOf,
+            quantity: lot.quantity,
+            loss: gain.negated().toFixed(),
+            acquired: lot.acquiredOn,
+          });
+          pendingSaleOrigins.push(origin);
+        }
+        continue;
+      }
       transactions.push({
         account,
         symbol: order.symbol,
@@ -185,17 +225,18 @@ export function householdView(household: HouseholdInput, asOf: string): Househol
         price: order.referencePrice,
         date: asOf,
       });
-      const name = names.get(proposal.portfolioId);
-      origins.push({
-        portfolioId: proposal.portfolioId,
-        ...(name === undefined ? {} : { portfolioName: name }),
-        accountId: order.accountId,
-        kind: 'pending',
-        proposalId: proposal.proposalId,
-      });
+      origins.push(origin);
     }
   }
-  return { accounts, transactions, origins, accountOrigins, historyFrom };
+  return {
+    accounts,
+    transactions,
+    origins,
+    pendingLossSales,
+    pendingSaleOrigins,
+    accountOrigins,
+    historyFrom,
+  };
 }
 
 function originOf(state: PortfolioStatePayload, accountId: string, kind: Origin['kind']): Origin {

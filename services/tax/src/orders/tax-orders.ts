@@ -101,6 +101,7 @@ export function taxOrders(input: TaxOrdersInput): TaxOrdersResult {
     orders,
     accounts: scope.accounts,
     transactions: scope.transactions,
+    ...(others.pendingLossSales.length === 0 ? {} : { pendingLossSales: others.pendingLossSales }),
     policy,
     asOf,
     ...(scope.coverage === undefined ? {} : { coverage: scope.coverage }),
@@ -322,8 +323,16 @@ function originOf(
   others: HouseholdView,
 ): Counterparty {
   const own: Counterparty = { accountId: party.account };
-  const index = Number(party.ref) - ownTransactions;
-  const origin: Origin | undefined = party.source === 'transaction' ? others.origins[index] : undefined;
+  // Transactions are the portfolio's own first, then the household's; pending loss sales are all
+  // the household's.
+  const index =
+    party.source === 'pending-loss-sale' ? Number(party.ref) : Number(party.ref) - ownTransactions;
+  const origin: Origin | undefined =
+    party.source === 'transaction'
+      ? others.origins[index]
+      : party.source === 'pending-loss-sale'
+        ? others.pendingSaleOrigins[index]
+        : undefined;
   if (index < 0 || origin === undefined) return own;
   const where = `account ${origin.accountId} of portfolio "${origin.portfolioName ?? origin.portfolioId}" (${origin.portfolioId}) of the same household`;
   return {
@@ -331,7 +340,7 @@ function originOf(
     accountId: origin.accountId,
     note:
       origin.kind === 'pending'
-        ? `the buy is an order of proposal ${origin.proposalId ?? ''} of ${where}, not executed yet`
+        ? `the ${party.source === 'pending-loss-sale' ? 'loss sale' : 'buy'} is an order of proposal ${origin.proposalId ?? ''} of ${where}, not executed yet`
         : origin.kind === 'lot'
           ? `the buy is a lot acquired on ${party.date} in ${where} (no transaction of it in that state)`
           : `the ${party.source === 'transaction' ? 'trade' : 'order'} is in ${where}`,
@@ -378,7 +387,7 @@ function findings(
         permanentlyLost: wash.treatment === 'permanently-disallowed',
         reason:
           (decidedOn?.reason ??
-            `${order.side === 'sell' ? 'loss sale' : 'buy'} of ${order.symbol} in ${order.account} matches the ${other.source === 'order' ? 'proposed' : 'past'} ${order.side === 'sell' ? 'buy' : 'loss sale'} of ${other.symbol} in ${counterparty.accountId} on ${other.date}`) +
+            `${order.side === 'sell' ? 'loss sale' : 'buy'} of ${order.symbol} in ${order.account} matches the ${other.source === 'order' ? 'proposed' : other.source === 'pending-loss-sale' ? 'pending' : 'past'} ${order.side === 'sell' ? 'buy' : 'loss sale'} of ${other.symbol} in ${counterparty.accountId} on ${other.date}`) +
           (counterparty.note === undefined ? '' : `; ${counterparty.note}`),
       });
     }

@@ -175,6 +175,64 @@ describe('checkWashSalesPreTrade', () => {
     expect(withLossOn('2024-07-05')?.verdict).toBe('ok');
   });
 
+  it("washes a loss sale pending in another portfolio's proposal with a buy proposed here, and leaves the coverage alone", () => {
+    // Publication 550 (2023), "Wash Sales": a loss is disallowed when substantially identical stock
+    // is bought within 30 days after the sale, the spouse's purchases included. Pending elsewhere,
+    // the sale trades on approval, i.e. on the trade date of this buy.
+    const withoutPastLosses: PreTradeInput = { ...base, pastLossSales: undefined };
+    const buyIvv: ProposedOrder = {
+      orderId: 'buy-ivv',
+      account: 'ira',
+      symbol: 'IVV',
+      side: 'buy',
+      quantity: '40',
+      price: '500',
+    };
+    const pending = { account: 'brokerage', symbol: 'VOO', date: asOf, quantity: '100', loss: '2000' };
+    const report = checkWashSalesPreTrade({
+      ...withoutPastLosses,
+      orders: [buyIvv],
+      pendingLossSales: [pending],
+    });
+    // VOO and IVV are identical under the policy; 40 of the 100 shares' loss (20 each), lost for good
+    // since the replacement is in the IRA (Rev. Rul. 2008-5).
+    expect(report.orders[0]).toMatchObject({ verdict: 'permanently-lost', disallowedLoss: '800' });
+    expect(report.orders[0]?.washes[0]).toMatchObject({
+      sale: { source: 'pending-loss-sale', ref: '0', account: 'brokerage', symbol: 'VOO', date: asOf },
+      replacement: { source: 'order', ref: 'buy-ivv' },
+    });
+    expect(report.coverage).toEqual(
+      checkWashSalesPreTrade({ ...withoutPastLosses, orders: [buyIvv] }).coverage,
+    );
+    // The pending sale relieves VOO bought 10 days ago: that purchase is its lot, not its replacement.
+    const boughtOn = '2024-07-26';
+    const ownLot = checkWashSalesPreTrade({
+      ...withoutPastLosses,
+      orders: [buyIvv],
+      transactions: [
+        ...base.transactions,
+        { account: 'brokerage', symbol: 'VOO', side: 'buy', quantity: '100', price: '520', date: boughtOn },
+      ],
+      pendingLossSales: [{ ...pending, acquired: boughtOn }],
+    });
+    expect(ownLot.orders[0]).toMatchObject({ verdict: 'permanently-lost', disallowedLoss: '800' });
+    // A pending sale in an IRA realizes no deductible loss; one elsewhere than identical is no match.
+    expect(
+      checkWashSalesPreTrade({
+        ...withoutPastLosses,
+        orders: [buyIvv],
+        pendingLossSales: [{ ...pending, account: 'ira' }],
+      }).orders[0]?.verdict,
+    ).toBe('ok');
+    expect(
+      checkWashSalesPreTrade({
+        ...withoutPastLosses,
+        orders: [buyIvv],
+        pendingLossSales: [{ ...pending, symbol: 'BND' }],
+      }).orders[0]?.verdict,
+    ).toBe('ok');
+  });
+
   it('does not let a past buy that already replaced an earlier loss replace a new one', () => {
     const report = checkWashSalesPreTrade({
       ...base,

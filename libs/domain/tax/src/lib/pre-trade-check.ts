@@ -47,6 +47,15 @@ export interface PreTradeInput {
    * coverage says so.
    */
   readonly pastLossSales?: readonly PastLossSale[];
+  /**
+   * Loss sales proposed elsewhere in the household and not executed yet (another portfolio's
+   * pending proposal), dated `asOf`: approved, they trade now. A buy proposed here within 30 days
+   * washes them as it would a past loss sale (26 U.S.C. 1091(a)); the purchase of the lot one
+   * relieves (a buy transaction of its account and symbol on its `acquired` date) is not its
+   * replacement. They are not history: whether given or not, the coverage reads `transactions` and
+   * `pastLossSales` alone.
+   */
+  readonly pendingLossSales?: readonly PastLossSale[];
   readonly policy: TaxPolicy;
   /** The trade date of the proposed orders. */
   readonly asOf: string;
@@ -60,10 +69,13 @@ export interface PreTradeInput {
 
 export type PreTradeVerdictKind = 'ok' | 'would-wash' | 'permanently-lost';
 
-/** One side of a wash: a past trade (`transactions[i]`, `pastLossSales[i]`) or a proposed order. */
+/**
+ * One side of a wash: a past trade (`transactions[i]`, `pastLossSales[i]`), a loss sale pending
+ * elsewhere (`pendingLossSales[i]`) or a proposed order.
+ */
 export interface WashCounterparty {
-  readonly source: 'order' | 'transaction' | 'past-loss-sale';
-  /** The order id, or the index in `transactions` / `pastLossSales`. */
+  readonly source: 'order' | 'transaction' | 'past-loss-sale' | 'pending-loss-sale';
+  /** The order id, or the index in `transactions` / `pastLossSales` / `pendingLossSales`. */
   readonly ref: string;
   readonly account: string;
   readonly accountType: AccountType;
@@ -120,7 +132,8 @@ const WINDOW_DAYS = 30;
  * The pre-trade wash-sale check (issue 6, "Pre-trade"; 26 U.S.C. 1091; Treas. Reg. 1.1091-1): each
  * proposed loss sale is checked against the buys of substantially identical symbols in the past 30
  * days in every account of the household and against the plan's own buys; each proposed buy against
- * the loss sales of the past 30 days and the plan's own loss sales. Matching is that of
+ * the loss sales of the past 30 days, those pending elsewhere in the household and the plan's own
+ * loss sales. Matching is that of
  * {@link findWashSales} over past and proposed trades together (sales and purchases in date order,
  * each replacement share absorbing one loss), so a past buy that already replaced an earlier loss
  * does not replace a new one. A relieved lot's own purchase (same account, symbol and trade date) is
@@ -182,31 +195,53 @@ export function checkWashSalesPreTrade(input: PreTradeInput): PreTradeReport {
       date: t.date,
     });
   });
-  (input.pastLossSales ?? []).forEach((s, i) => {
-    const path = `pastLossSales[${i}]`;
-    checkDate(s.date, `${path}.date`);
-    const type = accountType(s.account, `${path}.account`);
-    // Inside an IRA or Roth there is no deductible loss to disallow.
-    if (type !== 'taxable' || s.date > asOf || daysBetween(s.date, asOf) > 2 * WINDOW_DAYS) return;
-    const id = `past:${i}`;
-    sales.push({
-      saleId: id,
-      accountId: s.account,
-      symbol: s.symbol,
-      soldOn: s.date,
-      quantity: s.quantity,
-      loss: s.loss,
-      acquiredOn: s.acquired ?? s.date,
+  const lossSales = (
+    list: readonly PastLossSale[] | undefined,
+    field: 'pastLossSales' | 'pendingLossSales',
+    source: 'past-loss-sale' | 'pending-loss-sale',
+  ) =>
+    (list ?? []).forEach((s, i) => {
+      const path = `${field}[${i}]`;
+      checkDate(s.date, `${path}.date`);
+      const type = accountType(s.account, `${path}.account`);
+      // Inside an IRA or Roth there is no deductible loss to disallow.
+      if (type !== 'taxable' || s.date > asOf || daysBetween(s.date, asOf) > 2 * WINDOW_DAYS) return;
+      const id = `${source === 'past-loss-sale' ? 'past' : 'pending'}:${i}`;
+      // A pending sale relieves a lot the ledger holds: its own purchase (same account, symbol and
+      // trade date) is not its replacement, as for the plan's own sales below.
+      const own =
+        source === 'pending-loss-sale' && s.acquired !== undefined
+          ? purchases
+              .filter(
+                (p) =>
+                  p.accountId === s.account &&
+                  p.symbol === s.symbol &&
+                  p.boughtOn === s.acquired &&
+                  p.purchaseId.startsWith('tx:'),
+              )
+              .map((p) => p.purchaseId)
+          : [];
+      sales.push({
+        saleId: id,
+        accountId: s.account,
+        symbol: s.symbol,
+        soldOn: s.date,
+        quantity: s.quantity,
+        loss: s.loss,
+        acquiredOn: s.acquired ?? s.date,
+        ...(own.length === 0 ? {} : { soldPurchaseIds: own }),
+      });
+      parties.set(id, {
+        source,
+        ref: String(i),
+        account: s.account,
+        accountType: type,
+        symbol: s.symbol,
+        date: s.date,
+      });
     });
-    parties.set(id, {
-      source: 'past-loss-sale',
-      ref: String(i),
-      account: s.account,
-      accountType: type,
-      symbol: s.symbol,
-      date: s.date,
-    });
-  });
+  lossSales(input.pastLossSales, 'pastLossSales', 'past-loss-sale');
+  lossSales(input.pendingLossSales, 'pendingLossSales', 'pending-loss-sale');
   const seen = new Set<string>();
   input.orders.forEach((order, i) => {
     const path = `orders[${i}]`;
