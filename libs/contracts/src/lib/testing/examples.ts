@@ -400,6 +400,8 @@ export function aLedgerChangedRejection(): OrdersRejectedPayload {
     code: 'ledger-changed',
     reason:
       'the proposal was computed from ledger version 7; the portfolio is at version 9 (fill): superseded',
+    stateVersion: 7,
+    ledgerVersion: 9,
   };
 }
 

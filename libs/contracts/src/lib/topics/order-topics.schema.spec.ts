@@ -220,6 +220,29 @@ describe('orders.rejected', () => {
     ]);
   });
 
+  it('carries both versions of a ledger-changed refusal, or neither (an older producer)', () => {
+    const { stateVersion: _state, ledgerVersion: _ledger, ...withoutVersions } = aLedgerChangedRejection();
+    expect(issuesOf(ordersRejectedPayloadSchema, withoutVersions)).toEqual([]);
+    expect(issuesOf(ordersRejectedPayloadSchema, { ...withoutVersions, ledgerVersion: 9 })).toEqual([
+      'stateVersion: stateVersion and ledgerVersion are both set or both absent',
+    ]);
+    expect(issuesOf(ordersRejectedPayloadSchema, { ...withoutVersions, stateVersion: 7 })).toEqual([
+      'ledgerVersion: stateVersion and ledgerVersion are both set or both absent',
+    ]);
+  });
+
+  it('takes versions only on a ledger-changed refusal, and the ledger version after the proposal', () => {
+    expect(
+      issuesOf(ordersRejectedPayloadSchema, { ...anOrdersRejected(), stateVersion: 7, ledgerVersion: 9 }),
+    ).toEqual(['stateVersion: only a ledger-changed rejection carries versions (code is price-collar)']);
+    expect(issuesOf(ordersRejectedPayloadSchema, { ...aLedgerChangedRejection(), ledgerVersion: 7 })).toEqual(
+      ['ledgerVersion: must be after stateVersion 7 (got 7)'],
+    );
+    expect(
+      issuesOf(ordersRejectedPayloadSchema, { ...aLedgerChangedRejection(), ledgerVersion: 1.5 }),
+    ).toEqual([expect.stringMatching(/^ledgerVersion: /)]);
+  });
+
   it('checks the derived client order id', () => {
     expect(issuesOf(ordersRejectedPayloadSchema, { ...anOrdersRejected(), clientOrderId: 'x' })).toEqual([
       `clientOrderId: must be "${PROPOSAL_ID}-2"`,

@@ -48,11 +48,47 @@ export const ordersRejectedPayloadSchema = z
     /** For people: the values that failed the check (e.g. "order 12,400.00 > max notional 10,000.00"). */
     reason: z.string().min(1),
     rejectedAt: isoDateTimeString,
+    /**
+     * Code `ledger-changed` only: the ledger version the proposal was computed from. Optional (added
+     * after v1; older producers leave it out), always together with `ledgerVersion`.
+     */
+    stateVersion: z.int().positive().optional(),
+    /**
+     * Code `ledger-changed` only: the ledger's version when the proposal was refused. A consumer that
+     * holds an older snapshot (portfolio.state is another topic, not ordered with this one) knows
+     * from it that a newer version is on its way and should wait for it before acting.
+     */
+    ledgerVersion: z.int().positive().optional(),
   })
   .superRefine((payload, context) => {
     const expected = clientOrderIdFor(payload.proposalId, payload.leg);
     if (payload.clientOrderId !== expected) {
       context.addIssue({ code: 'custom', path: ['clientOrderId'], message: `must be "${expected}"` });
+    }
+    const { stateVersion, ledgerVersion } = payload;
+    if ((stateVersion === undefined) !== (ledgerVersion === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: [stateVersion === undefined ? 'stateVersion' : 'ledgerVersion'],
+        message: 'stateVersion and ledgerVersion are both set or both absent',
+      });
+      return;
+    }
+    if (stateVersion === undefined || ledgerVersion === undefined) return;
+    if (payload.code !== 'ledger-changed') {
+      context.addIssue({
+        code: 'custom',
+        path: ['stateVersion'],
+        message: `only a ledger-changed rejection carries versions (code is ${payload.code})`,
+      });
+    }
+    // The ledger only moves forward: a refusal for a changed ledger names a newer version.
+    if (ledgerVersion <= stateVersion) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ledgerVersion'],
+        message: `must be after stateVersion ${stateVersion} (got ${ledgerVersion})`,
+      });
     }
   });
 
