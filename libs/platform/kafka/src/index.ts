@@ -9,6 +9,7 @@ export {
 export {
   consumerGroupId,
   kafkaClientConfig,
+  kafkajsLineLevel,
   type KafkaEnvConfig,
   logicalTopic,
   physicalTopic,

@@ -19,14 +19,28 @@ export interface KafkaEnvConfig {
   SERVICE_INSTANCE_ID: string;
 }
 
+/**
+ * The level a kafkajs log line is written at. kafkajs logs every error response of the protocol
+ * (`Response Metadata(...)`, `Response CreateTopics(...)`) at ERROR, including the ones it retries
+ * itself: "This server does not host this topic-partition" while a new topic's leader is elected,
+ * "Topic creation errors" when another service created the topic first. A service starting beside
+ * six others printed about thirty such ERROR lines for nothing wrong. Those become warnings; when
+ * kafkajs gives up, the operation throws and our own code logs the failure as an error.
+ */
+export function kafkajsLineLevel(level: logLevel, message: string): 'error' | 'warn' | 'debug' {
+  if (level === logLevel.ERROR) return message.startsWith('Response ') ? 'warn' : 'error';
+  return level === logLevel.WARN ? 'warn' : 'debug';
+}
+
 /** Routes kafkajs's own logging into the Nest logger instead of stdout JSON of its own. */
 const nestLogCreator: logCreator = () => {
   const logger = new Logger('kafkajs');
   return ({ level, log }) => {
     const { message, ...extra } = log;
     const line = `${message} ${JSON.stringify(extra)}`;
-    if (level === logLevel.ERROR) logger.error(line);
-    else if (level === logLevel.WARN) logger.warn(line);
+    const at = kafkajsLineLevel(level, message);
+    if (at === 'error') logger.error(line);
+    else if (at === 'warn') logger.warn(line);
     else logger.debug(line);
   };
 };
