@@ -36,6 +36,7 @@ import {
   StaleSymbol,
 } from './monitor.entities';
 import { newBreaches, riskAlertOf, riskBreaches, riskSnapshot } from './risk-limits';
+import { laterRearm, rearmDecision, rearmDue } from './supersede-rearm';
 
 /**
  * Keeps the monitor's view (portfolios, symbol index, latest prices, stale symbols, daily closes and
@@ -103,6 +104,15 @@ export class DriftMonitorService implements OnApplicationBootstrap, OnModuleDest
       );
       return;
     }
+    // A superseded proposal's re-arm that waited for this version (or an earlier one) happens now,
+    // once: its episode is cleared here and the evaluation below fires again if a trigger is active.
+    const pendingRearm = stored?.rearmAtVersion ?? null;
+    const rearm = rearmDue(pendingRearm, state.version);
+    if (rearm) {
+      this.logger.log(
+        `portfolio ${state.portfolioId} v${state.version} reached v${String(pendingRearm)}, awaited by a superseded proposal: re-armed`,
+      );
+    }
     await manager.upsert(
       MonitoredPortfolio,
       {
@@ -111,8 +121,9 @@ export class DriftMonitorService implements OnApplicationBootstrap, OnModuleDest
         // The snapshot is stored as jsonb as is; TypeORM's deep-partial type cannot follow its open records.
         state: state as never,
         outOfBand: stored?.outOfBand ?? [],
-        activeTriggers: stored?.activeTriggers ?? [],
+        activeTriggers: rearm ? [] : (stored?.activeTriggers ?? []),
         breachedLimits: stored?.breachedLimits ?? [],
+        rearmAtVersion: rearm ? null : pendingRearm,
       },
       ['portfolioId'],
     );
@@ -133,6 +144,10 @@ export class DriftMonitorService implements OnApplicationBootstrap, OnModuleDest
    * a trigger is still active (and the prices allow), for a proposal on the new ledger. The api sends
    * one rejection per leg; only the first of a proposal re-arms. Other rejections (execution's) are
    * not the monitor's business: their proposal was approved on a current ledger.
+   *
+   * When the rejection names a ledger version newer than the snapshot held (portfolio.state is
+   * another topic and may be behind), the re-arm waits for that version (`rearmDecision`): it is
+   * recorded on the portfolio and done by `onPortfolioState`.
    */
   async onOrdersRejected(
     manager: EntityManager,
@@ -151,6 +166,19 @@ export class DriftMonitorService implements OnApplicationBootstrap, OnModuleDest
       [rejected.proposalId, rejected.portfolioId],
     );
     if (first.length === 0) return;
+    const decision = rearmDecision(portfolio.version, rejected);
+    if (decision.kind === 'at-version') {
+      const version = laterRearm(portfolio.rearmAtVersion, decision.version);
+      this.logger.log(
+        `proposal ${rejected.proposalId} of portfolio ${rejected.portfolioId} superseded (${rejected.reason}): v${portfolio.version} held, re-arms when v${version} arrives`,
+      );
+      await manager.update(
+        MonitoredPortfolio,
+        { portfolioId: rejected.portfolioId },
+        { rearmAtVersion: version },
+      );
+      return;
+    }
     this.logger.log(
       `proposal ${rejected.proposalId} of portfolio ${rejected.portfolioId} superseded (${rejected.reason}): re-armed, evaluating v${portfolio.version}`,
     );

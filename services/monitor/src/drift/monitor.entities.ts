@@ -31,6 +31,13 @@ export class MonitoredPortfolio {
   /** Why the last evaluation decided nothing (`stale-prices: SPY`); null when it evaluated. */
   @Column({ name: 'blocked_reason', type: 'text', nullable: true })
   blockedReason!: string | null;
+
+  /**
+   * The ledger version a superseded proposal's re-arm waits for (its rejection's `ledgerVersion`,
+   * newer than the snapshot held then); null when none waits.
+   */
+  @Column({ name: 'rearm_at_version', type: 'integer', nullable: true })
+  rearmAtVersion!: number | null;
 }
 
 /** symbol -> portfolios: a tick costs work in proportion to the portfolios that hold its symbol. */
