@@ -745,9 +745,10 @@ describe('api', () => {
       );
       return found.length >= 2 ? found : undefined;
     });
-    expect(rejected.map((p) => [p.leg, p.stage, p.code])).toEqual([
-      [1, 'approval', 'ledger-changed'],
-      [2, 'approval', 'ledger-changed'],
+    // Both versions travel with every leg: the monitor waits for ledgerVersion before re-arming.
+    expect(rejected.map((p) => [p.leg, p.stage, p.code, p.stateVersion, p.ledgerVersion])).toEqual([
+      [1, 'approval', 'ledger-changed', version, version + 1],
+      [2, 'approval', 'ledger-changed', version, version + 1],
     ]);
     expect(rejected[0]?.reason).toBe(
       `the proposal was computed from ledger version ${version}; the portfolio is at version ${version + 1} (changed: accounts): superseded, a new proposal is needed`,

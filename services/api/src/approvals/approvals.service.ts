@@ -457,6 +457,10 @@ export class ApprovalsService {
         code: 'ledger-changed',
         reason: change.message,
         rejectedAt: at,
+        // Both versions: the monitor may still hold the proposal's snapshot when this arrives
+        // (portfolio.state is another topic) and then waits for ledgerVersion before re-arming.
+        stateVersion: change.proposalVersion,
+        ledgerVersion: change.currentVersion,
       };
       await this.outbox.enqueue(manager, ORDERS_REJECTED_TOPIC, proposal.portfolioId, payload, {
         correlationId: proposal.correlationId,
