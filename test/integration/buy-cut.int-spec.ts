@@ -28,22 +28,15 @@ import {
   type PortfolioStatePayload,
   PRICE_TICK_TOPIC,
 } from '@ballast/contracts';
-import {
-  buildService,
-  KafkaTestClient,
-  randomPort,
-  ServiceProcess,
-  uniqueRunId,
-  waitFor,
-} from '@ballast/testing';
+import { KafkaTestClient, waitFor } from '@ballast/testing';
 import Decimal from 'decimal.js';
 import { Client } from 'pg';
+import { apiCall, EndToEndRun, mintApiKeys, requiredEnv } from './support/end-to-end-run';
 
-const runId = uniqueRunId('cut');
-const topicPrefix = `${runId}.`;
-const groupPrefix = `${runId}-`;
-const topic = (name: string) => `${topicPrefix}${name}`;
-const schemaOf = (service: string) => `${service}_${runId}`.replace(/-/g, '_');
+// Only api and execution, neither of which needs Redis here.
+const run = new EndToEndRun('cut', ['api', 'execution'], { redis: false, logFilePrefix: 'buy-cut-' });
+const topic = (name: string) => run.topic(name);
+const schemaOf = (service: string) => run.schemaOf(service);
 const BOOTSTRAP_KEY = `bootstrap-${randomUUID()}-${randomUUID()}`;
 
 /** The prices the proposal was computed with, ten minutes ago, and the market's since. */
@@ -52,51 +45,12 @@ const MOVED_AT = new Date(Date.now() - 60_000).toISOString();
 const PROPOSED = { SPY: '500.00', TLT: '90.00' } as const;
 const MOVED = { SPY: '495.00', TLT: '91.00' } as const;
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '')
-    throw new Error(`${name} is not set: the integration global setup did not run`);
-  return value;
-}
-
-const services = new Map<'api' | 'execution', ServiceProcess>();
 let kafka: KafkaTestClient;
 let db: Client;
 const keys: Record<string, string> = {};
 
-function envFor(service: 'api' | 'execution', extra: Record<string, string>): Record<string, string> {
-  return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    HTTP_PORT: String(randomPort()),
-    SERVICE_INSTANCE_ID: runId,
-    KAFKA_BROKERS: requiredEnv('KAFKA_BROKERS'),
-    KAFKA_GROUP_PREFIX: groupPrefix,
-    KAFKA_TOPIC_PREFIX: topicPrefix,
-    KAFKA_MAX_ATTEMPTS: '3',
-    DATABASE_URL: requiredEnv('DATABASE_URL'),
-    DATABASE_SCHEMA: schemaOf(service),
-    ...extra,
-  };
-}
-
-async function call(
-  method: string,
-  route: string,
-  credential: string,
-  body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> & unknown[] }> {
-  const response = await fetch(`${services.get('api')?.baseUrl}${route}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: (text === '' ? {} : JSON.parse(text)) as Record<string, unknown> & unknown[],
-  };
-}
+const call = (method: string, route: string, credential: string, body?: unknown) =>
+  apiCall(run.svc('api').baseUrl, method, route, credential, body);
 
 async function send<T>(name: string, key: string, payload: T): Promise<void> {
   const envelope = createEnvelope({
@@ -201,24 +155,17 @@ function anOrdersProposed(portfolioId: string, stateVersion: number): OrdersProp
 }
 
 beforeAll(async () => {
-  await buildService('api');
-  await buildService('execution');
-  services.set('api', new ServiceProcess('api', envFor('api', { API_BOOTSTRAP_ADMIN_KEY: BOOTSTRAP_KEY })));
-  services.set(
-    'execution',
-    new ServiceProcess(
-      'execution',
-      envFor('execution', {
-        EXECUTION_BROKER: 'paper',
-        EXECUTION_POLL_INTERVAL_MS: '50',
-        EXECUTION_MAX_PRICE_AGE_MS: '3600000',
-        EXECUTION_COMMISSION_PER_ORDER: '1.00',
-        EXECUTION_SPREAD_BPS: '2',
-        EXECUTION_PRICE_COLLAR_BPS: '200',
-      }),
-    ),
-  );
-  await Promise.all([...services.values()].map((service) => service.start(180_000)));
+  await run.build();
+  run.add('api', { API_BOOTSTRAP_ADMIN_KEY: BOOTSTRAP_KEY });
+  run.add('execution', {
+    EXECUTION_BROKER: 'paper',
+    EXECUTION_POLL_INTERVAL_MS: '50',
+    EXECUTION_MAX_PRICE_AGE_MS: '3600000',
+    EXECUTION_COMMISSION_PER_ORDER: '1.00',
+    EXECUTION_SPREAD_BPS: '2',
+    EXECUTION_PRICE_COLLAR_BPS: '200',
+  });
+  await run.start(180_000);
   kafka = new KafkaTestClient(requiredEnv('KAFKA_BROKERS').split(','));
   await kafka.watch([
     topic(PORTFOLIO_STATE_TOPIC),
@@ -228,45 +175,18 @@ beforeAll(async () => {
   ]);
   db = new Client({ connectionString: requiredEnv('DATABASE_URL') });
   await db.connect();
-  for (const [userId, role] of [
-    ['alice', 'advisor'],
-    ['ann', 'approver'],
-  ] as const) {
-    const minted = await call('POST', '/admin/api-keys', BOOTSTRAP_KEY, { userId, role });
-    if (minted.status !== 201) throw new Error(`minting a key for ${userId}: ${minted.status}`);
-    keys[userId] = String(minted.body['key']);
-  }
+  Object.assign(
+    keys,
+    await mintApiKeys(run.svc('api').baseUrl, BOOTSTRAP_KEY, [
+      ['alice', 'advisor'],
+      ['ann', 'approver'],
+    ]),
+  );
 }, 420_000);
 
-afterAll(async () => {
-  const steps: (() => Promise<unknown>)[] = [
-    () => Promise.all([...services.values()].map((service) => service.stop())),
-    async () => kafka?.close(),
-    async () => kafka?.deleteTopicsWithPrefix(topicPrefix),
-    async () => {
-      for (const service of services.keys())
-        await db?.query(`DROP SCHEMA IF EXISTS "${schemaOf(service)}" CASCADE`);
-    },
-    async () => db?.end(),
-  ];
-  const failures: unknown[] = [];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (error) {
-      failures.push(error);
-    }
-  }
-  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} teardown step(s) failed`);
-}, 120_000);
+afterAll(() => run.teardown({ kafka, extraSteps: [async () => db?.end()] }), 120_000);
 
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls > state.numPassingAsserts || state.suppressedErrors.length > 0) {
-    for (const service of services.values())
-      process.stderr.write(`\n--- ${service.service} log tail ---\n${service.tail(25)}\n`);
-  }
-});
+afterEach(() => run.logTailsOnFailure());
 
 describe('a buy cut to the cash the sells produced (api + execution)', () => {
   it('the sell fills lower than proposed, the buy is cut and sent once, and the ledger books exactly the fills', async () => {

@@ -65,32 +65,22 @@ import { createHighsSolver, type LinearSolver, planRebalance } from '@ballast/do
 import { parsePortfolioFile, type PriceQuote } from '@ballast/domain-portfolio';
 import { parseTaxPolicy } from '@ballast/domain-tax';
 import { type LedgerDocument, portfolioDocumentFromState } from '@ballast/platform-ledger-snapshot';
-import { connectRedis, createRedisClient } from '@ballast/platform-redis';
-import {
-  buildService,
-  KafkaTestClient,
-  randomPort,
-  type ReceivedMessage,
-  ServiceProcess,
-  uniqueRunId,
-  waitFor,
-} from '@ballast/testing';
+import { KafkaTestClient, type ReceivedMessage, waitFor } from '@ballast/testing';
 import Decimal from 'decimal.js';
 import highsLoader from 'highs';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
+import { apiCall, EndToEndRun, mintApiKeys, query, requiredEnv } from './support/end-to-end-run';
 
 const run = promisify(execFile);
 const workspaceRoot = path.resolve(__dirname, '../..');
-const runId = uniqueRunId('e2e');
-const topicPrefix = `${runId}.`;
-const groupPrefix = `${runId}-`;
-const redisPrefix = `ballast:${runId}:`;
-const topic = (name: string) => `${topicPrefix}${name}`;
-const dlq = (group: string) => topic(deadLetterTopicFor(`${groupPrefix}${group}`));
+const SERVICE_NAMES = ['api', 'market-data', 'monitor', 'optimizer', 'tax', 'execution', 'notification'];
+const e2e = new EndToEndRun('e2e', SERVICE_NAMES);
+const topic = (name: string) => e2e.topic(name);
+const dlq = (group: string) => topic(deadLetterTopicFor(`${e2e.groupPrefix}${group}`));
+const schemaOf = (service: string) => e2e.schemaOf(service);
+const svc = (name: string) => e2e.svc(name);
 const BOOTSTRAP_KEY = `bootstrap-${randomUUID()}-${randomUUID()}`;
 const NOTIFICATION_TOKEN = `notify-${randomUUID()}`;
-const SERVICE_NAMES = ['api', 'market-data', 'monitor', 'optimizer', 'tax', 'execution', 'notification'];
 
 /** The last `count` weekdays before today (UTC), oldest first. */
 function weekdaysBeforeToday(count: number): string[] {
@@ -121,67 +111,14 @@ const INITIAL = { cash: '1000.00', SPY: '60', TLT: '200' } as const;
 const FOUR_EYES_VALUE = '1500';
 const APPROVAL_THRESHOLD_VALUE = '500';
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '')
-    throw new Error(`${name} is not set: the integration global setup did not run`);
-  return value;
-}
-
-const schemaOf = (service: string) => `${service.replace('-', '_')}_${runId}`.replace(/-/g, '_');
-const services = new Map<string, ServiceProcess>();
-const svc = (name: string): ServiceProcess => {
-  const found = services.get(name);
-  if (found === undefined) throw new Error(`no service ${name}`);
-  return found;
-};
 let kafka: KafkaTestClient;
 let solver: LinearSolver;
 let replayDir: string;
 const keys: Record<string, string> = {};
 const poisons = new Map<string, string>();
 
-function envFor(service: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    HTTP_PORT: String(randomPort()),
-    SERVICE_INSTANCE_ID: runId,
-    KAFKA_BROKERS: requiredEnv('KAFKA_BROKERS'),
-    KAFKA_GROUP_PREFIX: groupPrefix,
-    KAFKA_TOPIC_PREFIX: topicPrefix,
-    KAFKA_MAX_ATTEMPTS: '3',
-    DATABASE_URL: requiredEnv('DATABASE_URL'),
-    DATABASE_SCHEMA: schemaOf(service),
-    REDIS_URL: requiredEnv('REDIS_URL'),
-    REDIS_KEY_PREFIX: redisPrefix,
-    ...extra,
-  };
-}
-
-async function call(
-  method: string,
-  route: string,
-  credential: string | undefined,
-  body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> & unknown[] }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (credential !== undefined) headers['authorization'] = `Bearer ${credential}`;
-  const response = await fetch(`${svc('api').baseUrl}${route}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  try {
-    return {
-      status: response.status,
-      body: (text === '' ? {} : JSON.parse(text)) as Record<string, unknown> & unknown[],
-    };
-  } catch {
-    throw new Error(`${method} ${route}: expected JSON, got ${response.status}: ${text.slice(0, 300)}`);
-  }
-}
+const call = (method: string, route: string, credential: string | undefined, body?: unknown) =>
+  apiCall(svc('api').baseUrl, method, route, credential, body);
 
 function envelopes<T>(name: string, predicate: (payload: T) => boolean = () => true): MessageEnvelope<T>[] {
   return kafka
@@ -222,16 +159,6 @@ async function apiHoldsPrice(symbol: string, price: string, asOf: string): Promi
       ? true
       : undefined;
   });
-}
-
-async function query<T extends Record<string, unknown>>(sql: string, values: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: requiredEnv('DATABASE_URL') });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 /** What `planRebalance` orders for a portfolio file and prices: [account, side, symbol, quantity]. */
@@ -277,65 +204,35 @@ async function paperBook(clientOrderIds: string[]) {
 
 beforeAll(async () => {
   solver = createHighsSolver(await highsLoader());
-  replayDir = await mkdtemp(path.join(tmpdir(), 'ballast-e2e-'));
+  replayDir = await e2e.tempDir('ballast-e2e-');
   await writeFile(
     path.join(replayDir, 'prices.csv'),
     ['date,SPY,TLT', ...DAYS.map((day) => `${day.date},${day.SPY},${day.TLT}`)].join('\n'),
   );
-  for (const service of SERVICE_NAMES) await buildService(service);
+  await e2e.build();
 
-  const marketData = new ServiceProcess(
-    'market-data',
-    envFor('market-data', { MARKET_DATA_PROVIDER: 'replay', REPLAY_DIR: replayDir, REPLAY_INTERVAL_MS: '0' }),
-  );
-  services.set('market-data', marketData);
-  services.set(
-    'api',
-    new ServiceProcess(
-      'api',
-      envFor('api', { API_BOOTSTRAP_ADMIN_KEY: BOOTSTRAP_KEY, APPROVAL_PRICE_TOLERANCE_BPS: '200' }),
-    ),
-  );
-  services.set('monitor', new ServiceProcess('monitor', envFor('monitor')));
-  services.set(
-    'optimizer',
-    new ServiceProcess('optimizer', envFor('optimizer', { MARKET_DATA_URL: marketData.baseUrl })),
-  );
-  services.set(
-    'tax',
-    new ServiceProcess(
-      'tax',
-      envFor('tax', {
-        APPROVAL_THRESHOLD_VALUE,
-        APPROVAL_FOUR_EYES_VALUE: FOUR_EYES_VALUE,
-        APPROVAL_EXPIRES_AFTER_MINUTES: '120',
-      }),
-    ),
-  );
-  services.set(
-    'execution',
-    new ServiceProcess(
-      'execution',
-      envFor('execution', {
-        EXECUTION_BROKER: 'paper',
-        EXECUTION_POLL_INTERVAL_MS: '50',
-        EXECUTION_MAX_PRICE_AGE_MS: '3600000',
-        // Short, so that a killed replica's claim on a proposal passes to its restarted self quickly.
-        EXECUTION_LEASE_MS: '5000',
-      }),
-    ),
-  );
-  services.set(
-    'notification',
-    new ServiceProcess(
-      'notification',
-      envFor('notification', { NOTIFICATION_API_TOKEN: NOTIFICATION_TOKEN }),
-    ),
-  );
-  // Two at a time: the machine may have two cores, and each boot compiles and migrates.
-  const all = [...services.values()];
-  for (let index = 0; index < all.length; index += 2)
-    await Promise.all(all.slice(index, index + 2).map((service) => service.start(180_000)));
+  const marketData = e2e.add('market-data', {
+    MARKET_DATA_PROVIDER: 'replay',
+    REPLAY_DIR: replayDir,
+    REPLAY_INTERVAL_MS: '0',
+  });
+  e2e.add('api', { API_BOOTSTRAP_ADMIN_KEY: BOOTSTRAP_KEY, APPROVAL_PRICE_TOLERANCE_BPS: '200' });
+  e2e.add('monitor');
+  e2e.add('optimizer', { MARKET_DATA_URL: marketData.baseUrl });
+  e2e.add('tax', {
+    APPROVAL_THRESHOLD_VALUE,
+    APPROVAL_FOUR_EYES_VALUE: FOUR_EYES_VALUE,
+    APPROVAL_EXPIRES_AFTER_MINUTES: '120',
+  });
+  e2e.add('execution', {
+    EXECUTION_BROKER: 'paper',
+    EXECUTION_POLL_INTERVAL_MS: '50',
+    EXECUTION_MAX_PRICE_AGE_MS: '3600000',
+    // Short, so that a killed replica's claim on a proposal passes to its restarted self quickly.
+    EXECUTION_LEASE_MS: '5000',
+  });
+  e2e.add('notification', { NOTIFICATION_API_TOKEN: NOTIFICATION_TOKEN });
+  await e2e.start(180_000);
 
   kafka = new KafkaTestClient(requiredEnv('KAFKA_BROKERS').split(','));
   const dlqTopics = await deadLetterTopics();
@@ -351,19 +248,18 @@ beforeAll(async () => {
     ...dlqTopics,
   ]);
 
-  for (const [userId, role] of [
-    ['alice', 'advisor'],
-    ['paula', 'admin'],
-    ['ann', 'approver'],
-    ['bob', 'approver'],
-    ['vic', 'viewer'],
-    ['mallory', 'advisor'],
-    ['eve', 'approver'],
-  ] as const) {
-    const minted = await call('POST', '/admin/api-keys', BOOTSTRAP_KEY, { userId, role });
-    if (minted.status !== 201) throw new Error(`minting a key for ${userId}: ${minted.status}`);
-    keys[userId] = String(minted.body['key']);
-  }
+  Object.assign(
+    keys,
+    await mintApiKeys(svc('api').baseUrl, BOOTSTRAP_KEY, [
+      ['alice', 'advisor'],
+      ['paula', 'admin'],
+      ['ann', 'approver'],
+      ['bob', 'approver'],
+      ['vic', 'viewer'],
+      ['mallory', 'advisor'],
+      ['eve', 'approver'],
+    ]),
+  );
 }, 600_000);
 
 /** The dead-letter topics this run's services created at boot. */
@@ -375,65 +271,17 @@ async function deadLetterTopics(): Promise<string[]> {
   }).admin();
   await admin.connect();
   try {
-    return (await admin.listTopics()).filter((name) => name.startsWith(topicPrefix) && name.endsWith('.dlq'));
+    return (await admin.listTopics()).filter(
+      (name) => name.startsWith(e2e.topicPrefix) && name.endsWith('.dlq'),
+    );
   } finally {
     await admin.disconnect();
   }
 }
 
-afterAll(async () => {
-  const steps: (() => Promise<unknown>)[] = [
-    () => Promise.all([...services.values()].map((service) => service.stop())),
-    // E2E_LOG_DIR=<dir> keeps every service's log of the run (the failure messages show only tails).
-    async () => {
-      const dir = process.env['E2E_LOG_DIR'];
-      if (dir === undefined || dir === '') return;
-      for (const service of services.values())
-        await writeFile(path.join(dir, `${service.service}.log`), service.log.join('\n'));
-    },
-    async () => kafka?.close(),
-    async () => kafka?.deleteTopicsWithPrefix(topicPrefix),
-    async () => (replayDir ? rm(replayDir, { recursive: true, force: true }) : undefined),
-    async () => {
-      for (const service of SERVICE_NAMES)
-        await query(`DROP SCHEMA IF EXISTS "${schemaOf(service)}" CASCADE`);
-    },
-    async () => {
-      const url = requiredEnv('REDIS_URL');
-      const redis = await connectRedis(
-        createRedisClient({
-          REDIS_URL: url,
-          REDIS_COMMAND_TIMEOUT_MS: 2_000,
-          REDIS_CONNECT_TIMEOUT_MS: 2_000,
-        }),
-        url,
-      );
-      try {
-        const found = await redis.keys(`${redisPrefix}*`);
-        if (found.length > 0) await redis.del(...found);
-      } finally {
-        redis.disconnect();
-      }
-    },
-  ];
-  const failures: unknown[] = [];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (error) {
-      failures.push(error);
-    }
-  }
-  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} teardown step(s) failed`);
-}, 120_000);
+afterAll(() => e2e.teardown({ kafka }), 120_000);
 
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls > state.numPassingAsserts || state.suppressedErrors.length > 0) {
-    for (const service of services.values())
-      process.stderr.write(`\n--- ${service.service} log tail ---\n${service.tail(25)}\n`);
-  }
-});
+afterEach(() => e2e.logTailsOnFailure());
 
 // The household of the run and what its first flow produced, for the fault tests that follow.
 let portfolioId: string;
@@ -557,7 +405,7 @@ describe('the pipeline: a band crossed -> executed, explained orders and an upda
     ];
     for (const [name, key] of keyed) {
       // Not JSON: no consumer can read it, each must set it aside and carry on.
-      const value = `{"poison": "${name} ${runId}", oops`;
+      const value = `{"poison": "${name} ${e2e.runId}", oops`;
       poisons.set(name, value);
       await kafka.send(topic(name), [{ key, value }]);
     }

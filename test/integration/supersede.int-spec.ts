@@ -22,8 +22,7 @@
  * a Redis prefix of this run only, deleted at the end.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   clientOrderIdFor,
@@ -48,27 +47,18 @@ import { createHighsSolver, type LinearSolver, planRebalance } from '@ballast/do
 import { parsePortfolioFile, type PriceQuote } from '@ballast/domain-portfolio';
 import { parseTaxPolicy } from '@ballast/domain-tax';
 import { type LedgerDocument, portfolioDocumentFromState } from '@ballast/platform-ledger-snapshot';
-import { connectRedis, createRedisClient } from '@ballast/platform-redis';
-import {
-  buildService,
-  KafkaTestClient,
-  randomPort,
-  ServiceProcess,
-  uniqueRunId,
-  waitFor,
-} from '@ballast/testing';
+import { KafkaTestClient, waitFor } from '@ballast/testing';
 import Decimal from 'decimal.js';
 import highsLoader from 'highs';
-import { Client } from 'pg';
+import { apiCall, EndToEndRun, mintApiKeys, query, requiredEnv } from './support/end-to-end-run';
 
-const runId = uniqueRunId('sup');
-const topicPrefix = `${runId}.`;
-const groupPrefix = `${runId}-`;
-const redisPrefix = `ballast:${runId}:`;
-const topic = (name: string) => `${topicPrefix}${name}`;
+const SERVICE_NAMES = ['api', 'market-data', 'monitor', 'optimizer', 'tax', 'execution', 'notification'];
+const run = new EndToEndRun('sup', SERVICE_NAMES, { logFilePrefix: 'supersede-' });
+const topic = (name: string) => run.topic(name);
+const schemaOf = (service: string) => run.schemaOf(service);
+const svc = (name: string) => run.svc(name);
 const BOOTSTRAP_KEY = `bootstrap-${randomUUID()}-${randomUUID()}`;
 const NOTIFICATION_TOKEN = `notify-${randomUUID()}`;
-const SERVICE_NAMES = ['api', 'market-data', 'monitor', 'optimizer', 'tax', 'execution', 'notification'];
 
 /** The last `count` weekdays before today (UTC), oldest first (the optimizer reads recent closes). */
 function weekdaysBeforeToday(count: number): string[] {
@@ -92,66 +82,13 @@ const INITIAL = { cash: '1000.00', SPY: '60', TLT: '200' } as const;
 /** Booked while the first proposal waits: enough to change what the rebalance buys and sells. */
 const DEPOSIT = '5000.00';
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '')
-    throw new Error(`${name} is not set: the integration global setup did not run`);
-  return value;
-}
-
-const schemaOf = (service: string) => `${service.replace('-', '_')}_${runId}`.replace(/-/g, '_');
-const services = new Map<string, ServiceProcess>();
-const svc = (name: string): ServiceProcess => {
-  const found = services.get(name);
-  if (found === undefined) throw new Error(`no service ${name}`);
-  return found;
-};
 let kafka: KafkaTestClient;
 let solver: LinearSolver;
 let replayDir: string;
 const keys: Record<string, string> = {};
 
-function envFor(service: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    HTTP_PORT: String(randomPort()),
-    SERVICE_INSTANCE_ID: runId,
-    KAFKA_BROKERS: requiredEnv('KAFKA_BROKERS'),
-    KAFKA_GROUP_PREFIX: groupPrefix,
-    KAFKA_TOPIC_PREFIX: topicPrefix,
-    KAFKA_MAX_ATTEMPTS: '3',
-    DATABASE_URL: requiredEnv('DATABASE_URL'),
-    DATABASE_SCHEMA: schemaOf(service),
-    REDIS_URL: requiredEnv('REDIS_URL'),
-    REDIS_KEY_PREFIX: redisPrefix,
-    ...extra,
-  };
-}
-
-async function call(
-  method: string,
-  route: string,
-  credential: string | undefined,
-  body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> & unknown[] }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (credential !== undefined) headers['authorization'] = `Bearer ${credential}`;
-  const response = await fetch(`${svc('api').baseUrl}${route}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  try {
-    return {
-      status: response.status,
-      body: (text === '' ? {} : JSON.parse(text)) as Record<string, unknown> & unknown[],
-    };
-  } catch {
-    throw new Error(`${method} ${route}: expected JSON, got ${response.status}: ${text.slice(0, 300)}`);
-  }
-}
+const call = (method: string, route: string, credential: string | undefined, body?: unknown) =>
+  apiCall(svc('api').baseUrl, method, route, credential, body);
 
 function envelopes<T>(name: string, predicate: (payload: T) => boolean = () => true): MessageEnvelope<T>[] {
   return kafka
@@ -169,16 +106,6 @@ function envelopes<T>(name: string, predicate: (payload: T) => boolean = () => t
 function payloads<T>(name: string, predicate: (payload: T) => boolean = () => true): T[] {
   const byId = new Map(envelopes<T>(name, predicate).map((envelope) => [envelope.id, envelope.payload]));
   return [...byId.values()];
-}
-
-async function query<T extends Record<string, unknown>>(sql: string, values: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: requiredEnv('DATABASE_URL') });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 /** What `planRebalance` orders for a portfolio file and prices: [account, side, symbol, quantity]. */
@@ -218,58 +145,34 @@ async function feed(householdId: string): Promise<FeedItem[]> {
 
 beforeAll(async () => {
   solver = createHighsSolver(await highsLoader());
-  replayDir = await mkdtemp(path.join(tmpdir(), 'ballast-supersede-'));
+  replayDir = await run.tempDir('ballast-supersede-');
   await writeFile(
     path.join(replayDir, 'prices.csv'),
     ['date,SPY,TLT', ...DAYS.map((day) => `${day.date},${day.SPY},${day.TLT}`)].join('\n'),
   );
-  for (const service of SERVICE_NAMES) await buildService(service);
+  await run.build();
 
-  const marketData = new ServiceProcess(
-    'market-data',
-    envFor('market-data', { MARKET_DATA_PROVIDER: 'replay', REPLAY_DIR: replayDir, REPLAY_INTERVAL_MS: '0' }),
-  );
-  services.set('market-data', marketData);
-  services.set('api', new ServiceProcess('api', envFor('api', { API_BOOTSTRAP_ADMIN_KEY: BOOTSTRAP_KEY })));
-  services.set('monitor', new ServiceProcess('monitor', envFor('monitor')));
-  services.set(
-    'optimizer',
-    new ServiceProcess('optimizer', envFor('optimizer', { MARKET_DATA_URL: marketData.baseUrl })),
-  );
+  const marketData = run.add('market-data', {
+    MARKET_DATA_PROVIDER: 'replay',
+    REPLAY_DIR: replayDir,
+    REPLAY_INTERVAL_MS: '0',
+  });
+  run.add('api', { API_BOOTSTRAP_ADMIN_KEY: BOOTSTRAP_KEY });
+  run.add('monitor');
+  run.add('optimizer', { MARKET_DATA_URL: marketData.baseUrl });
   // Above 500 a person approves; two people only above a value no order here reaches.
-  services.set(
-    'tax',
-    new ServiceProcess(
-      'tax',
-      envFor('tax', {
-        APPROVAL_THRESHOLD_VALUE: '500',
-        APPROVAL_FOUR_EYES_VALUE: '10000000',
-        APPROVAL_EXPIRES_AFTER_MINUTES: '120',
-      }),
-    ),
-  );
-  services.set(
-    'execution',
-    new ServiceProcess(
-      'execution',
-      envFor('execution', {
-        EXECUTION_BROKER: 'paper',
-        EXECUTION_POLL_INTERVAL_MS: '50',
-        EXECUTION_MAX_PRICE_AGE_MS: '3600000',
-      }),
-    ),
-  );
-  services.set(
-    'notification',
-    new ServiceProcess(
-      'notification',
-      envFor('notification', { NOTIFICATION_API_TOKEN: NOTIFICATION_TOKEN }),
-    ),
-  );
-  // Two at a time: the machine may have two cores, and each boot compiles and migrates.
-  const all = [...services.values()];
-  for (let index = 0; index < all.length; index += 2)
-    await Promise.all(all.slice(index, index + 2).map((service) => service.start(180_000)));
+  run.add('tax', {
+    APPROVAL_THRESHOLD_VALUE: '500',
+    APPROVAL_FOUR_EYES_VALUE: '10000000',
+    APPROVAL_EXPIRES_AFTER_MINUTES: '120',
+  });
+  run.add('execution', {
+    EXECUTION_BROKER: 'paper',
+    EXECUTION_POLL_INTERVAL_MS: '50',
+    EXECUTION_MAX_PRICE_AGE_MS: '3600000',
+  });
+  run.add('notification', { NOTIFICATION_API_TOKEN: NOTIFICATION_TOKEN });
+  await run.start(180_000);
 
   kafka = new KafkaTestClient(requiredEnv('KAFKA_BROKERS').split(','));
   await kafka.watch([
@@ -282,69 +185,18 @@ beforeAll(async () => {
     topic(ORDERS_REJECTED_TOPIC),
   ]);
 
-  for (const [userId, role] of [
-    ['alice', 'advisor'],
-    ['ann', 'approver'],
-  ] as const) {
-    const minted = await call('POST', '/admin/api-keys', BOOTSTRAP_KEY, { userId, role });
-    if (minted.status !== 201) throw new Error(`minting a key for ${userId}: ${minted.status}`);
-    keys[userId] = String(minted.body['key']);
-  }
+  Object.assign(
+    keys,
+    await mintApiKeys(svc('api').baseUrl, BOOTSTRAP_KEY, [
+      ['alice', 'advisor'],
+      ['ann', 'approver'],
+    ]),
+  );
 }, 600_000);
 
-afterAll(async () => {
-  const steps: (() => Promise<unknown>)[] = [
-    () => Promise.all([...services.values()].map((service) => service.stop())),
-    // E2E_LOG_DIR=<dir> keeps every service's log of the run (the failure messages show only tails).
-    async () => {
-      const dir = process.env['E2E_LOG_DIR'];
-      if (dir === undefined || dir === '') return;
-      for (const service of services.values())
-        await writeFile(path.join(dir, `supersede-${service.service}.log`), service.log.join('\n'));
-    },
-    async () => kafka?.close(),
-    async () => kafka?.deleteTopicsWithPrefix(topicPrefix),
-    async () => (replayDir ? rm(replayDir, { recursive: true, force: true }) : undefined),
-    async () => {
-      for (const service of SERVICE_NAMES)
-        await query(`DROP SCHEMA IF EXISTS "${schemaOf(service)}" CASCADE`);
-    },
-    async () => {
-      const url = requiredEnv('REDIS_URL');
-      const redis = await connectRedis(
-        createRedisClient({
-          REDIS_URL: url,
-          REDIS_COMMAND_TIMEOUT_MS: 2_000,
-          REDIS_CONNECT_TIMEOUT_MS: 2_000,
-        }),
-        url,
-      );
-      try {
-        const found = await redis.keys(`${redisPrefix}*`);
-        if (found.length > 0) await redis.del(...found);
-      } finally {
-        redis.disconnect();
-      }
-    },
-  ];
-  const failures: unknown[] = [];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (error) {
-      failures.push(error);
-    }
-  }
-  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} teardown step(s) failed`);
-}, 120_000);
+afterAll(() => run.teardown({ kafka }), 120_000);
 
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls > state.numPassingAsserts || state.suppressedErrors.length > 0) {
-    for (const service of services.values())
-      process.stderr.write(`\n--- ${service.service} log tail ---\n${service.tail(25)}\n`);
-  }
-});
+afterEach(() => run.logTailsOnFailure());
 
 // What each step produced, for the steps after it.
 let portfolioId: string;
